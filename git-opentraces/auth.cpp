@@ -1,0 +1,15 @@
+// `git opentraces auth`: Hugging Face authentication
+// Planned: every verb answers NOT_IMPLEMENTED until issue #11 lands.
+#include "git-opentraces/cli.h"
+
+namespace ot::cmd {
+
+void register_auth(CLI::App& root) {
+  CLI::App* group = cli::add_command(root, "auth", "Hugging Face authentication [planned]");
+  group->require_subcommand(1);
+  cli::add_planned(*group, "login", "auth login", "issue #11");
+  cli::add_planned(*group, "logout", "auth logout", "issue #11");
+  cli::add_planned(*group, "whoami", "auth whoami", "issue #11");
+}
+
+}  // namespace ot::cmd

@@ -1,0 +1,86 @@
+// Shared plumbing for the command files: global flags, output rendering (human or
+// one JSON document), the error envelope, and the exit-code mapping. Command files
+// stay thin: parse flags, call engine/, render with these helpers.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <string_view>
+
+#include "engine/util/json.h"
+#include "engine/util/result.h"
+
+namespace ot::cli {
+
+struct Globals {
+  bool json = false;        // --json anywhere on the command line
+  bool stdout_tty = false;
+  bool stdin_tty = false;
+  bool color = false;       // stdout is a TTY and NO_COLOR is unset
+};
+Globals& globals();
+
+// Thrown by command callbacks; main() renders it and exits with its code.
+struct Failure {
+  Error error;
+};
+[[noreturn]] void fail(Error e);
+[[noreturn]] void fail(ExitCode exit, std::string code, std::string kind, std::string message,
+                       std::string hint = {});
+
+template <typename T>
+T unwrap(Result<T> r) {
+  if (!r.ok()) fail(r.error());
+  return std::move(r).value();
+}
+inline void unwrap(const Status& s) {
+  if (!s.ok()) fail(s.error());
+}
+
+// {"status":"ok","schema_version":id} — add payload fields after these two.
+ordered_json envelope(std::string_view schema_version, std::string_view status = "ok");
+// Prints exactly one JSON document to stdout.
+void emit_json(const ordered_json& doc);
+void emit_json(const json& doc);
+// The error envelope (JSON) or a human message on stderr; returns the exit code.
+int report_error(const Error& e);
+
+// Human output helpers (stdout). Styling is dropped when color is off.
+void say(std::string_view line);
+std::string bold(std::string_view s);
+std::string dim(std::string_view s);
+std::string green(std::string_view s);
+std::string yellow(std::string_view s);
+std::string red(std::string_view s);
+
+// True when the command may prompt: no --json and both stdin and stdout are TTYs.
+bool interactive();
+// Fails with INTERACTIVE_REQUIRED (exit 2) unless interactive(); `hint` names the flag.
+void require_interactive(std::string_view kind, std::string_view hint);
+
+// Adds a subcommand with a description and an "Examples:" footer.
+CLI::App* add_command(CLI::App& parent, std::string name, std::string description,
+                      std::string examples = {});
+// Adds a planned (not yet implemented) verb: it exists, takes any arguments, and
+// answers NOT_IMPLEMENTED naming the issue that will bring it.
+CLI::App* add_planned(CLI::App& parent, std::string name, std::string description, std::string issue);
+
+}  // namespace ot::cli
+
+// Each command file registers its group on the root app.
+namespace ot::cmd {
+void register_setup(CLI::App& root);
+void register_init(CLI::App& root);    // init, remove
+void register_status(CLI::App& root);  // status, doctor
+void register_config(CLI::App& root);
+void register_auth(CLI::App& root);
+void register_trace(CLI::App& root);
+void register_trail(CLI::App& root);
+void register_ctx(CLI::App& root);
+void register_bucket(CLI::App& root);
+void register_capture(CLI::App& root);
+void register_workflow(CLI::App& root);
+void register_dataset(CLI::App& root);
+void register_security(CLI::App& root);
+void register_hook(CLI::App& root);
+}  // namespace ot::cmd

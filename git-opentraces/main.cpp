@@ -1,0 +1,89 @@
+// git-opentraces: entry point. Builds the command tree from the group files,
+// parses, and maps failures to the error envelope and exit-code table.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include "engine/util/log.h"
+#include "engine/version.h"
+#include "git-opentraces/cli.h"
+
+namespace {
+
+// Looks for --json anywhere before "--" so errors raised during parsing can use it too.
+bool argv_has_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a == "--json") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ot;
+  auto& g = cli::globals();
+  g.stdout_tty = isatty(STDOUT_FILENO);
+  g.stdin_tty = isatty(STDIN_FILENO);
+  g.json = argv_has_json(argc, argv);
+  const char* no_color = std::getenv("NO_COLOR");
+  g.color = g.stdout_tty && !(no_color && *no_color) && !g.json;
+
+  CLI::App app{"git-opentraces: capture coding-agent sessions, anchor agent edits to commits, and\n"
+               "turn them into blame, graphs, PR bodies and dataset rows.",
+               "git opentraces"};
+  app.set_version_flag("--version", std::string("git-opentraces ") + OT_VERSION);
+  app.add_flag("--json", g.json, "Print exactly one JSON document on stdout");
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.footer(
+      "\nExamples:\n"
+      "  git opentraces init --agent claude-code     enrol this repository\n"
+      "  git opentraces setup git                    install the git hooks\n"
+      "  git opentraces trace parse session.jsonl    show a session as a TraceRecord\n"
+      "  git opentraces doctor --json                check the installation\n"
+      "\nDocs: docs/commands.md (every group, its status, exit codes)");
+
+  cmd::register_setup(app);
+  cmd::register_init(app);
+  cmd::register_status(app);
+  cmd::register_config(app);
+  cmd::register_auth(app);
+  cmd::register_trace(app);
+  cmd::register_trail(app);
+  cmd::register_ctx(app);
+  cmd::register_bucket(app);
+  cmd::register_capture(app);
+  cmd::register_workflow(app);
+  cmd::register_dataset(app);
+  cmd::register_security(app);
+  cmd::register_hook(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (g.json)
+      return cli::report_error(make_error(ExitCode::kUsage, "USAGE", "cli", e.what(),
+                                          "run with --help to see the accepted flags"));
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : to_int(ExitCode::kUsage);
+  } catch (const cli::Failure& f) {
+    return cli::report_error(f.error);
+  } catch (const std::exception& e) {
+    log().error("internal error: {}", e.what());
+    return cli::report_error(make_error(ExitCode::kInternal, "INTERNAL", "cli",
+                                        std::string("internal error: ") + e.what(),
+                                        "this is a bug; the log under $OPENTRACES_HOME/logs has details"));
+  }
+  return 0;
+}
