@@ -10,7 +10,9 @@ void register_hook(CLI::App& root) {
   group->group("");  // hidden from --help
   group->allow_extras();
   group->fallthrough(false);
+  register_git_hook_handlers(*group);
   group->callback([group] {
+    if (group->get_subcommands().size() > 0) return;
     std::string args;
     for (const auto& a : group->remaining()) args += " " + a;
     log().warn("hook{}: no handler yet (issue #5); ignored", args);
