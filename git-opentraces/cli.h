@@ -83,6 +83,7 @@ void register_workflow(CLI::App& root);
 void register_dataset(CLI::App& root);
 void register_security(CLI::App& root);
 void register_hook(CLI::App& root);
+void register_backfill(CLI::App& root);
 // Adds post-commit / post-rewrite / pre-push under the hidden `hook` group.
 void register_git_hook_handlers(CLI::App& hook_group);
 }  // namespace ot::cmd

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   cmd::register_dataset(app);
   cmd::register_security(app);
   cmd::register_hook(app);
+  cmd::register_backfill(app);
 
   try {
     app.parse(argc, argv);
