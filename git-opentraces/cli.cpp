@@ -84,7 +84,8 @@ CLI::App* add_command(CLI::App& parent, std::string name, std::string descriptio
 }
 
 CLI::App* add_planned(CLI::App& parent, std::string name, std::string description, std::string issue) {
-  std::string full = parent.get_name() + " " + name;
+  // The root app is named "git opentraces"; only groups prefix the verb.
+  std::string full = parent.get_parent() ? parent.get_name() + " " + name : name;
   CLI::App* sub = parent.add_subcommand(name, description + " [planned]");
   sub->allow_extras();
   sub->fallthrough(false);  // keep unknown arguments here, not on the parent
