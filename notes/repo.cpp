@@ -64,6 +64,26 @@ Result<std::optional<std::string>> root_commit(const RepoInfo& info) {
   return std::optional<std::string>{oid_hex(last)};
 }
 
+Result<std::vector<std::string>> delete_opentraces_refs(const RepoInfo& info) {
+  RepoPtr repo;
+  if (open_repo(info.git_dir.string(), repo) != 0) return last_git_error("repo", "cannot open repository");
+  std::vector<std::string> names;
+  for (const char* glob : {"refs/notes/opentraces", "refs/opentraces/*"}) {
+    git_reference_iterator* it = nullptr;
+    if (git_reference_iterator_glob_new(&it, repo.get(), glob) != 0) continue;
+    const char* name = nullptr;
+    while (git_reference_next_name(&name, it) == 0) names.emplace_back(name);
+    git_reference_iterator_free(it);
+  }
+  std::vector<std::string> deleted;
+  for (const auto& name : names) {
+    if (git_reference_remove(repo.get(), name.c_str()) != 0)
+      return last_git_error("repo", "cannot delete " + name);
+    deleted.push_back(name);
+  }
+  return deleted;
+}
+
 std::string libgit2_version() {
   int major = 0, minor = 0, rev = 0;
   git_libgit2_version(&major, &minor, &rev);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/util/result.h"
 
@@ -25,6 +26,10 @@ Result<RepoInfo> discover_repo(const std::filesystem::path& start);
 // The first-parent root commit reachable from HEAD (stable identity for a project
 // across moved checkouts). nullopt for an empty repository.
 Result<std::optional<std::string>> root_commit(const RepoInfo& repo);
+
+// Deletes refs/notes/opentraces and every ref under refs/opentraces/ (used by
+// `remove --all`). Returns the names deleted.
+Result<std::vector<std::string>> delete_opentraces_refs(const RepoInfo& repo);
 
 // libgit2 version string, e.g. "1.5.1".
 std::string libgit2_version();
