@@ -1,0 +1,167 @@
+#include "notes/notes_store.h"
+
+#include <git2.h>
+
+#include <memory>
+#include <thread>
+
+#include "notes/git_util.h"
+
+namespace ot::git {
+
+namespace {
+
+struct CommitFree {
+  void operator()(git_commit* c) const { git_commit_free(c); }
+};
+using CommitPtr = std::unique_ptr<git_commit, CommitFree>;
+
+// Reads the ref tip (nullopt when missing).
+Result<std::optional<git_oid>> tip_oid(git_repository* r, const std::string& ref) {
+  git_oid oid;
+  int rc = git_reference_name_to_id(&oid, r, ref.c_str());
+  if (rc == GIT_ENOTFOUND) return std::optional<git_oid>{};
+  if (rc != 0) return last_git_error("notes", "cannot read " + ref);
+  return std::optional<git_oid>{oid};
+}
+
+Result<std::optional<std::string>> read_in(git_repository* r, git_commit* notes_commit, const git_oid& target) {
+  if (!notes_commit) return std::optional<std::string>{};
+  git_note* note = nullptr;
+  int rc = git_note_commit_read(&note, r, notes_commit, &target);
+  if (rc == GIT_ENOTFOUND) return std::optional<std::string>{};
+  if (rc != 0) return last_git_error("notes", "cannot read note");
+  std::string text = git_note_message(note) ? git_note_message(note) : "";
+  git_note_free(note);
+  return std::optional<std::string>{text};
+}
+
+git_signature* signature(git_repository* r) {
+  git_signature* sig = nullptr;
+  if (git_signature_default(&sig, r) == 0) return sig;
+  if (git_signature_now(&sig, "git-opentraces", "opentraces@localhost") == 0) return sig;
+  return nullptr;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> notes_tip(const Repo& repo, const std::string& ref) {
+  auto t = tip_oid(repo.raw(), ref);
+  if (!t.ok()) return t.error();
+  if (!*t) return std::optional<std::string>{};
+  return std::optional<std::string>{oid_hex(**t)};
+}
+
+Result<std::optional<std::string>> read_note(const Repo& repo, const std::string& commit_sha, const std::string& ref) {
+  git_oid target;
+  if (git_oid_fromstr(&target, commit_sha.c_str()) != 0)
+    return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "notes", "not a full commit id: " + commit_sha);
+  auto t = tip_oid(repo.raw(), ref);
+  if (!t.ok()) return t.error();
+  if (!*t) return std::optional<std::string>{};
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo.raw(), &**t) != 0) return last_git_error("notes", "cannot read " + ref);
+  CommitPtr guard(c);
+  return read_in(repo.raw(), c, target);
+}
+
+Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::string, NoteUpdate>& updates,
+                                     const std::string& message, const std::string& ref) {
+  git_repository* r = repo.raw();
+  NotesWriteStats stats;
+  std::unique_ptr<git_signature, decltype(&git_signature_free)> sig(signature(r), git_signature_free);
+  if (!sig) return last_git_error("notes", "cannot make a signature for the notes commit");
+  constexpr int kAttempts = 20;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto t = tip_oid(r, ref);
+    if (!t.ok()) return t.error();
+    CommitPtr head;
+    if (*t) {
+      git_commit* c = nullptr;
+      if (git_commit_lookup(&c, r, &**t) != 0) return last_git_error("notes", "cannot read " + ref);
+      head.reset(c);
+    }
+    // Chain one notes commit per changed note on top of the tip we read.
+    CommitPtr cur;
+    git_commit* base = head.get();
+    int changed = 0;
+    for (const auto& [sha, fn] : updates) {
+      git_oid target;
+      if (git_oid_fromstr(&target, sha.c_str()) != 0)
+        return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "notes", "not a full commit id: " + sha);
+      auto old = read_in(r, base, target);
+      if (!old.ok()) return old.error();
+      std::optional<std::string> next = fn(*old);
+      if (next && next->empty()) next.reset();
+      if (next == *old) continue;
+      git_oid new_commit;
+      int rc;
+      if (next) {
+        git_oid blob;
+        rc = git_note_commit_create(&new_commit, &blob, r, base, sig.get(), sig.get(), &target, next->c_str(), 1);
+      } else {
+        rc = git_note_commit_remove(&new_commit, r, base, sig.get(), sig.get(), &target);
+      }
+      if (rc != 0) return last_git_error("notes", "cannot write note for " + sha);
+      git_commit* nc = nullptr;
+      if (git_commit_lookup(&nc, r, &new_commit) != 0) return last_git_error("notes", "cannot read new notes commit");
+      cur.reset(nc);
+      base = nc;
+      ++changed;
+    }
+    if (changed == 0) return stats;
+    git_reference* out = nullptr;
+    int rc;
+    if (*t) {
+      rc = git_reference_create_matching(&out, r, ref.c_str(), git_commit_id(base), 1, &**t, message.c_str());
+    } else {
+      rc = git_reference_create(&out, r, ref.c_str(), git_commit_id(base), 0, message.c_str());
+    }
+    if (out) git_reference_free(out);
+    if (rc == 0) {
+      stats.changed = changed;
+      return stats;
+    }
+    if (rc != GIT_EMODIFIED && rc != GIT_EEXISTS && rc != GIT_ELOCKED)
+      return last_git_error("notes", "cannot update " + ref);
+    ++stats.retries;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt * 2));
+  }
+  return make_error(ExitCode::kResource, "NOTES_BUSY", "notes",
+                    ref + " kept changing under us; gave up after retries", "run the command again", true);
+}
+
+Status write_note(const Repo& repo, const std::string& commit_sha, const std::string& text, const std::string& ref) {
+  std::map<std::string, NoteUpdate> u;
+  u[commit_sha] = [text](const std::optional<std::string>&) -> std::optional<std::string> { return text; };
+  auto r = update_notes(repo, u, "opentraces: note " + commit_sha.substr(0, 12), ref);
+  if (!r.ok()) return r.error();
+  return ok_status();
+}
+
+Result<std::vector<NoteEntry>> all_notes(const Repo& repo, const std::string& ref) {
+  std::vector<NoteEntry> out;
+  auto t = tip_oid(repo.raw(), ref);
+  if (!t.ok()) return t.error();
+  if (!*t) return out;
+  struct Ctx {
+    git_repository* r;
+    std::vector<NoteEntry>* out;
+  } ctx{repo.raw(), &out};
+  int rc = git_note_foreach(
+      repo.raw(), ref.c_str(),
+      [](const git_oid* blob_id, const git_oid* annotated, void* p) -> int {
+        auto* c = static_cast<Ctx*>(p);
+        git_blob* b = nullptr;
+        if (git_blob_lookup(&b, c->r, blob_id) != 0) return 0;
+        c->out->push_back({oid_hex(*annotated), std::string(static_cast<const char*>(git_blob_rawcontent(b)),
+                                                              static_cast<size_t>(git_blob_rawsize(b)))});
+        git_blob_free(b);
+        return 0;
+      },
+      &ctx);
+  if (rc != 0 && rc != GIT_ENOTFOUND) return last_git_error("notes", "cannot list notes on " + ref);
+  return out;
+}
+
+}  // namespace ot::git
