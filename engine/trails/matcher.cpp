@@ -71,6 +71,23 @@ std::vector<int> exact_lines(const NormRun& run, const git::FileChange& f, const
   return best;
 }
 
+// Codex apply_patch hunks list only the '+' lines: a run may be consecutive among
+// the file's added lines while context lines sit between them.
+std::vector<int> exact_added_lines(const NormRun& run, const git::FileChange& f, const std::vector<std::string>& nf) {
+  size_t k = run.norm.size();
+  const auto& added = f.added_lines;
+  if (k == 0 || k > added.size()) return {};
+  for (size_t s = 0; s + k <= added.size(); ++s) {
+    bool ok = true;
+    for (size_t i = 0; i < k && ok; ++i) {
+      int ln = added[s + i];
+      ok = ln >= 1 && static_cast<size_t>(ln) <= nf.size() && line_matches(run, i, nf[static_cast<size_t>(ln - 1)]);
+    }
+    if (ok) return std::vector<int>(added.begin() + static_cast<long>(s), added.begin() + static_cast<long>(s + k));
+  }
+  return {};
+}
+
 std::string joined(const std::vector<std::string>& lines, int from, int to /* 1-based inclusive */) {
   std::string out;
   for (int i = from; i <= to; ++i) {
@@ -201,6 +218,7 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
     if (!f || f->binary || f->added_lines.empty()) continue;
     std::stable_sort(list.begin(), list.end(), [](const MatchablePatch* a, const MatchablePatch* b) {
       if (a->step_index != b->step_index) return a->step_index < b->step_index;
+      if (a->hunk_index != b->hunk_index) return a->hunk_index < b->hunk_index;
       return a->time_ms < b->time_ms;
     });
     const auto& nf = normalized(*f);
@@ -214,6 +232,10 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
       c.file = f;
       c.order = cands.size();
       c.lines = exact_lines(nr, *f, nf);
+      if (c.lines.size() < nr.norm.size()) {
+        std::vector<int> alt = exact_added_lines(nr, *f, nf);
+        if (alt.size() > c.lines.size()) c.lines = std::move(alt);
+      }
       if (c.lines.empty()) {
         c.exact = false;
         c.lines = structural_lines(nr, *f, nf, opts.structural_threshold);

@@ -14,6 +14,7 @@ struct MatchablePatch {
   std::string model;          // may be empty
   std::string patch_id;       // stable id of the patch (schema Patch.patch_id)
   int step_index = -1;        // order within the trace; ties keep input order
+  int hunk_index = 0;         // order among the patches of one tool call
   std::string file_path;      // as the agent saw it: absolute, or relative to cwd
   std::string cwd;            // the trace's working directory (may be empty)
   std::string operation;      // write|create|add (whole file), edit|update, delete

@@ -169,3 +169,19 @@ TEST_CASE("two traces in one commit each own their lines", "[trails][matcher]") 
   REQUIRE(res.facts[1].trace_id == "tb");
   REQUIRE(res.facts[1].agent == "codex");
 }
+
+TEST_CASE("an apply_patch hunk's '+' lines match across context lines", "[trails][matcher]") {
+  TempRepo t;
+  t.write("m.py", "import os\n\ndef main():\n    pass\n");
+  t.commit("base");
+  t.write("m.py", "import os\nimport json\n\ndef main():\n    print(json.dumps({}))\n    pass\n");
+  t.commit("codex");
+  // Codex lists only the added lines of the hunk; "\ndef main():" is context between them.
+  auto p = patch("t1", "p1", 1, "m.py", "edit", "", "import json\n    print(json.dumps({}))\n");
+  p.agent = "codex";
+  auto res = match_commit({p}, diff_head(t), opts(t));
+  REQUIRE(res.facts.size() == 2);
+  REQUIRE(res.facts[0].tier == "exact_range_hash");
+  REQUIRE(res.facts[0].start_line == 2);
+  REQUIRE(res.facts[1].start_line == 5);
+}
