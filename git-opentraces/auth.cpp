@@ -5,8 +5,7 @@
 namespace ot::cmd {
 
 void register_auth(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "auth", "Hugging Face authentication [planned]");
-  group->require_subcommand(1);
+  CLI::App* group = cli::add_planned_group(root, "auth", "Hugging Face authentication", "issue #11");
   cli::add_planned(*group, "login", "auth login", "issue #11");
   cli::add_planned(*group, "logout", "auth logout", "issue #11");
   cli::add_planned(*group, "whoami", "auth whoami", "issue #11");

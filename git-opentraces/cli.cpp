@@ -97,4 +97,17 @@ CLI::App* add_planned(CLI::App& parent, std::string name, std::string descriptio
   return sub;
 }
 
+CLI::App* add_planned_group(CLI::App& parent, std::string name, std::string description, std::string issue) {
+  CLI::App* group = parent.add_subcommand(name, description + " [planned]");
+  group->allow_extras();
+  group->fallthrough(false);
+  group->callback([group, name, issue] {
+    if (!group->get_subcommands().empty()) return;  // a planned verb already answered
+    fail(ExitCode::kNotImplemented, "NOT_IMPLEMENTED", name,
+         "`git opentraces " + name + "` is not implemented yet (planned in " + issue + ")",
+         "see docs/commands.md for what works today");
+  });
+  return group;
+}
+
 }  // namespace ot::cli

@@ -64,6 +64,9 @@ CLI::App* add_command(CLI::App& parent, std::string name, std::string descriptio
 // Adds a planned (not yet implemented) verb: it exists, takes any arguments, and
 // answers NOT_IMPLEMENTED naming the issue that will bring it.
 CLI::App* add_planned(CLI::App& parent, std::string name, std::string description, std::string issue);
+// Adds a group none of whose verbs exist yet: the bare group (with any arguments)
+// answers NOT_IMPLEMENTED too; add its planned verbs with add_planned.
+CLI::App* add_planned_group(CLI::App& parent, std::string name, std::string description, std::string issue);
 
 }  // namespace ot::cli
 

@@ -5,8 +5,7 @@
 namespace ot::cmd {
 
 void register_ctx(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "ctx", "Context Tree: what the agent saw at every step [planned]");
-  group->require_subcommand(1);
+  CLI::App* group = cli::add_planned_group(root, "ctx", "Context Tree: what the agent saw at every step", "issue #8");
   cli::add_planned(*group, "view", "ctx view", "issue #8");
   cli::add_planned(*group, "tree", "ctx tree", "issue #8");
   cli::add_planned(*group, "step", "ctx step", "issue #8");

@@ -5,8 +5,7 @@
 namespace ot::cmd {
 
 void register_dataset(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "dataset", "Local HF-shaped datasets and publishing [planned]");
-  group->require_subcommand(1);
+  CLI::App* group = cli::add_planned_group(root, "dataset", "Local HF-shaped datasets and publishing", "issue #10");
   cli::add_planned(*group, "list", "dataset list", "issue #10");
   cli::add_planned(*group, "new", "dataset new", "issue #10");
   cli::add_planned(*group, "run", "dataset run", "issue #10");

@@ -5,8 +5,7 @@
 namespace ot::cmd {
 
 void register_security(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "security", "Scanners, redaction and the egress gate [planned]");
-  group->require_subcommand(1);
+  CLI::App* group = cli::add_planned_group(root, "security", "Scanners, redaction and the egress gate", "issue #9");
   cli::add_planned(*group, "sanitize", "security sanitize", "issue #9");
   cli::add_planned(*group, "tools", "security tools", "issue #9");
 }

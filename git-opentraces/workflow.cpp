@@ -5,8 +5,7 @@
 namespace ot::cmd {
 
 void register_workflow(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "workflow", "Dataset workflows [planned]");
-  group->require_subcommand(1);
+  CLI::App* group = cli::add_planned_group(root, "workflow", "Dataset workflows", "issue #10");
   cli::add_planned(*group, "templates", "workflow templates", "issue #10");
   cli::add_planned(*group, "create", "workflow create", "issue #10");
   cli::add_planned(*group, "list", "workflow list", "issue #10");

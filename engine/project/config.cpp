@@ -14,7 +14,7 @@ namespace {
 
 Error corrupt(const std::filesystem::path& path, const std::string& why) {
   return make_error(ExitCode::kResource, "CONFIG_CORRUPT", "config",
-                    "cannot read " + path.string() + ": " + why,
+                    path.string() + " is unusable: " + why,
                     "fix the file by hand or move it aside (opentraces will not overwrite it); "
                     "`git opentraces doctor` re-checks it");
 }
@@ -132,8 +132,8 @@ Result<json> load_config(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path, ec)) return default_config();
   auto bytes = read_file(path);
   if (!bytes.ok()) return corrupt(path, bytes.error().message);
-  auto doc = parse_json(*bytes, path.string());
-  if (!doc.ok()) return corrupt(path, doc.error().message);
+  auto doc = parse_json(*bytes, "");
+  if (!doc.ok()) return corrupt(path, doc.error().message.substr(2));  // drop the empty "where: "
   if (!doc->is_object()) return corrupt(path, "the top level is not a JSON object");
   json config = std::move(doc).value();
   merge_defaults(config, default_config());

@@ -32,8 +32,8 @@ Result<std::optional<json>> read_marker(const std::filesystem::path& repo_root) 
   if (!std::filesystem::exists(path, ec)) return std::optional<json>{};
   auto bytes = read_file(path);
   if (!bytes.ok()) return corrupt(path, bytes.error().message);
-  auto doc = parse_json(*bytes, path.string());
-  if (!doc.ok()) return corrupt(path, doc.error().message);
+  auto doc = parse_json(*bytes, "");
+  if (!doc.ok()) return corrupt(path, doc.error().message.substr(2));  // drop the empty "where: "
   if (!doc->is_object()) return corrupt(path, "the top level is not a JSON object");
   const json& m = *doc;
   if (!m.contains("project_id") || !m["project_id"].is_string() || m["project_id"].get<std::string>().empty())
