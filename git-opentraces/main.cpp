@@ -40,13 +40,6 @@ int main(int argc, char** argv) {
   app.add_flag("--json", g.json, "Print exactly one JSON document on stdout");
   app.fallthrough();
   app.require_subcommand(1);
-  app.footer(
-      "\nExamples:\n"
-      "  git opentraces init --agent claude-code     enrol this repository\n"
-      "  git opentraces setup git                    install the git hooks\n"
-      "  git opentraces trace parse session.jsonl    show a session as a TraceRecord\n"
-      "  git opentraces doctor --json                check the installation\n"
-      "\nDocs: docs/commands.md (every group, its status, exit codes)");
 
   cmd::register_setup(app);
   cmd::register_init(app);
@@ -63,6 +56,14 @@ int main(int argc, char** argv) {
   cmd::register_security(app);
   cmd::register_hook(app);
   cmd::register_backfill(app);
+  // Set after the groups exist: CLI11 copies a parent's footer into new subcommands.
+  app.footer(
+      "\nExamples:\n"
+      "  git opentraces init --agent claude-code     enrol this repository\n"
+      "  git opentraces setup git                    install the git hooks\n"
+      "  git opentraces trace parse session.jsonl    show a session as a TraceRecord\n"
+      "  git opentraces doctor --json                check the installation\n"
+      "\nDocs: docs/commands.md (every group, its status, exit codes)");
 
   try {
     app.parse(argc, argv);

@@ -8,6 +8,20 @@ cd "$repo"
 # --version works as a git subcommand from any directory.
 (cd "$T" && git opentraces --version) | grep -q "^git-opentraces [0-9]" && pass "git opentraces --version" || fail "--version"
 
+# `git opentraces --help` is `man git-opentraces`: the generated page lists every group.
+man_page="$(dirname "$OT_BIN")/git-opentraces.1"
+if [ -f "$man_page" ] && command -v man >/dev/null; then
+  mkdir -p "$T/man/man1" && cp "$man_page" "$T/man/man1/"
+  if help_text="$(MANPATH="$T/man" MANPAGER=cat git opentraces --help 2>&1)"; then
+    assert_contains "$help_text" "git opentraces trail" "man page lists the trail group"
+    assert_contains "$help_text" "EXIT STATUS" "man page documents exit codes"
+  else
+    fail "git opentraces --help failed: $help_text"
+  fi
+else
+  fail "man page $man_page not generated (help2man and man-db come from scripts/install-deps)"
+fi
+
 # init creates a valid marker.
 run_ot init --agent claude-code --json
 assert_rc 0 "init"
