@@ -194,7 +194,7 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
   std::map<std::pair<std::string, std::string>, std::vector<const MatchablePatch*>> groups;
   std::set<std::string> seen_ids;
   for (const auto& p : patches) {
-    if (!p.patch_id.empty() && !seen_ids.insert(p.trace_id + "\n" + p.patch_id).second) continue;
+    if (!p.verbatim && !p.patch_id.empty() && !seen_ids.insert(p.trace_id + "\n" + p.patch_id).second) continue;
     ++res.patches_considered;
     auto file = resolve_patch_path(p, diff, opts.repo_root);
     if (!file) continue;

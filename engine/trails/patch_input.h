@@ -21,6 +21,8 @@ struct MatchablePatch {
   std::string old_text;       // the text replaced (edits); empty for whole-file writes
   std::string authored_text;  // the text the agent wrote
   int64_t time_ms = 0;        // when the patch was made (0 unknown)
+  bool verbatim = false;      // authored_text is whole committed lines (re-anchoring an old fact):
+                              // matched as they are, not replayed against the trace's other patches
 };
 
 }  // namespace ot::trails

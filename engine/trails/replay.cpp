@@ -143,6 +143,12 @@ std::vector<OwnedRun> replay_file(const std::vector<const MatchablePatch*>& patc
   for (size_t idx = 0; idx < patches.size(); ++idx) {
     const MatchablePatch& p = *patches[idx];
     int owner = static_cast<int>(idx);
+    if (p.verbatim) {
+      Fragment f;
+      for (auto& l : git::split_lines(p.authored_text)) f.push_back(Line{l, owner, true});
+      frags.push_back(std::move(f));
+      continue;
+    }
     if (is_delete(p)) {
       frags.clear();
       continue;

@@ -1,0 +1,84 @@
+#include "notes/history.h"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "notes/git_util.h"
+
+namespace ot::git {
+
+Result<std::vector<CommitInfo>> log_commits(const Repo& repo, std::string_view start, const LogOptions& opts) {
+  std::vector<CommitInfo> out;
+  auto head = resolve_commit(repo, start);
+  if (!head.ok()) return head.error();
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, repo.raw()) != 0) return last_git_error("trail", "cannot walk history");
+  std::unique_ptr<git_revwalk, decltype(&git_revwalk_free)> guard(w, git_revwalk_free);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  if (opts.first_parent) git_revwalk_simplify_first_parent(w);
+  git_oid oid;
+  git_oid_fromstr(&oid, head->c_str());
+  if (git_revwalk_push(w, &oid) != 0) return last_git_error("trail", "cannot walk from " + *head);
+  if (!opts.hide.empty()) {
+    auto h = resolve_commit(repo, opts.hide);
+    if (!h.ok()) return h.error();
+    git_oid hid;
+    git_oid_fromstr(&hid, h->c_str());
+    git_revwalk_hide(w, &hid);
+  }
+  while (git_revwalk_next(&oid, w) == 0) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo.raw(), &oid) != 0) break;  // shallow boundary or missing object
+    CommitInfo info;
+    info.sha = oid_hex(oid);
+    for (unsigned i = 0; i < git_commit_parentcount(c); ++i) info.parents.push_back(oid_hex(*git_commit_parent_id(c, i)));
+    if (const char* s = git_commit_summary(c)) info.subject = s;
+    if (const git_signature* a = git_commit_author(c)) {
+      info.author_name = a->name ? a->name : "";
+      info.author_email = a->email ? a->email : "";
+    }
+    info.time_ms = static_cast<int64_t>(git_commit_time(c)) * 1000;
+    git_commit_free(c);
+    if (opts.not_before_ms && info.time_ms < opts.not_before_ms) break;
+    out.push_back(std::move(info));
+    if (opts.max_commits > 0 && static_cast<int>(out.size()) >= opts.max_commits) break;
+  }
+  return out;
+}
+
+Result<bool> is_ancestor(const Repo& repo, const std::string& ancestor, const std::string& descendant) {
+  git_oid a, d;
+  if (git_oid_fromstr(&a, ancestor.c_str()) != 0 || git_oid_fromstr(&d, descendant.c_str()) != 0)
+    return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "trail", "not a full commit id");
+  if (git_oid_equal(&a, &d)) return true;
+  int rc = git_graph_descendant_of(repo.raw(), &d, &a);
+  if (rc < 0) return last_git_error("trail", "cannot compare commits");
+  return rc == 1;
+}
+
+Result<std::string> commit_message(const Repo& repo, const std::string& sha) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, sha.c_str()) != 0)
+    return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "trail", "not a full commit id: " + sha);
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo.raw(), &oid) != 0) return last_git_error("trail", "cannot read commit " + sha);
+  std::string msg = git_commit_message(c) ? git_commit_message(c) : "";
+  git_commit_free(c);
+  return msg;
+}
+
+RepoState repo_state(const Repo& repo) {
+  RepoState s;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path& g = repo.git_dir();
+  s.rebasing = fs::exists(g / "rebase-merge", ec) || fs::exists(g / "rebase-apply", ec);
+  s.cherry_picking = fs::exists(g / "CHERRY_PICK_HEAD", ec);
+  s.shallow = git_repository_is_shallow(repo.raw()) == 1;
+  s.detached = git_repository_head_detached(repo.raw()) == 1;
+  return s;
+}
+
+}  // namespace ot::git
