@@ -1,9 +1,128 @@
 // `git opentraces hook post-commit|post-rewrite|pre-push` (hidden): the git side of
-// capture, run by the stubs `setup git` installs. Always exits 0 (issue #6).
+// Trace Trails, run by the stubs `setup git` installs. Never fails the git command:
+// every outcome (including errors) is one JSON line in <git dir>/opentraces-hook.log,
+// and the exit code is always 0.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+
+#include "engine/trails/anchor.h"
+#include "engine/trails/bucket_source.h"
+#include "engine/trails/hook_log.h"
 #include "engine/util/log.h"
+#include "engine/util/time.h"
 #include "git-opentraces/cli.h"
+#include "notes/history.h"
 
 namespace ot::cmd {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int64_t kWindowMs = 2 * 3600 * 1000;  // candidates: traces active in the last 2 h
+
+int64_t elapsed_ms(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void post_commit() {
+  auto t0 = std::chrono::steady_clock::now();
+  json line = {{"ts", utc_now_iso()}, {"hook", "post-commit"}};
+  fs::path git_dir;
+  try {
+    auto repo = git::Repo::open(fs::current_path());
+    if (!repo.ok()) {
+      line["skipped"] = "not_a_git_repo";
+    } else if (repo->bare()) {
+      git_dir = repo->git_dir();
+      line["skipped"] = "bare_repository";
+    } else {
+      git_dir = repo->git_dir();
+      line["repo"] = repo->workdir().string();
+      auto head = git::resolve_commit(*repo, "HEAD");
+      git::RepoState st = git::repo_state(*repo);
+      line["detached"] = st.detached;
+      if (st.shallow) line["shallow"] = true;
+      if (!head.ok()) {
+        line["skipped"] = "no_head";
+      } else if (line["sha"] = *head; st.rebasing) {
+        line["skipped"] = "rebase_in_progress";  // post-rewrite re-anchors the rebased commits
+      } else {
+        auto cands = trails::candidates_from_bucket(repo->workdir(), now_ms() - kWindowMs);
+        if (!cands.ok()) {
+          line["skipped"] = "candidates_unavailable";
+          line["error"] = cands.error().code + ": " + cands.error().message;
+        } else {
+          line["traces_in_window"] = cands->traces_in_window;
+          line["candidates"] = cands->traces.size();
+          line["patches"] = cands->patches.size();
+          auto out = trails::anchor_commit(*repo, *head, cands->patches, {});
+          if (!out.ok()) {
+            line["error"] = out.error().code + ": " + out.error().message;
+          } else {
+            if (out->skipped) line["skipped"] = out->skip_reason;
+            line["added_lines"] = out->added_lines;
+            line["attributed_lines"] = out->attributed_lines;
+            line["patches_matched"] = out->patches_matched;
+            line["patches_already_anchored"] = out->patches_already_anchored;
+            line["facts"] = out->facts.size();
+            line["traces"] = out->trace_ids;
+            line["note_written"] = out->note_changed;
+          }
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    line["error"] = std::string("internal: ") + e.what();
+  } catch (...) {
+    line["error"] = "internal: unknown exception";
+  }
+  line["elapsed_ms"] = elapsed_ms(t0);
+  trails::append_hook_log(git_dir, line);
+}
+
+void post_rewrite(const std::vector<std::string>& args) {
+  auto t0 = std::chrono::steady_clock::now();
+  json line = {{"ts", utc_now_iso()}, {"hook", "post-rewrite"}, {"command", args.empty() ? "" : args[0]}};
+  fs::path git_dir;
+  try {
+    std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    auto pairs = trails::parse_rewrite_pairs(input);
+    line["pairs"] = pairs.size();
+    auto repo = git::Repo::open(fs::current_path());
+    if (!repo.ok()) {
+      line["skipped"] = "not_a_git_repo";
+    } else {
+      git_dir = repo->git_dir();
+      auto out = trails::reanchor_rewritten(*repo, pairs, {});
+      if (!out.ok()) {
+        line["error"] = out.error().code + ": " + out.error().message;
+      } else {
+        line["commits"] = out->commits;
+        line["facts_in"] = out->facts_in;
+        line["facts_out"] = out->facts_out;
+        line["notes_changed"] = out->notes_changed;
+      }
+    }
+  } catch (const std::exception& e) {
+    line["error"] = std::string("internal: ") + e.what();
+  } catch (...) {
+    line["error"] = "internal: unknown exception";
+  }
+  line["elapsed_ms"] = elapsed_ms(t0);
+  trails::append_hook_log(git_dir, line);
+}
+
+void pre_push(const std::vector<std::string>& args) {
+  // Notes travel by the push refspec `setup git` adds; nothing to block or rewrite here.
+  json line = {{"ts", utc_now_iso()}, {"hook", "pre-push"}, {"remote", args.empty() ? "" : args[0]}};
+  fs::path git_dir;
+  auto repo = git::Repo::open(fs::current_path());
+  if (repo.ok()) git_dir = repo->git_dir();
+  trails::append_hook_log(git_dir, line);
+}
+
+}  // namespace
 
 void register_git_hook_handlers(CLI::App& hook_group) {
   for (const char* name : {"post-commit", "post-rewrite", "pre-push"}) {
@@ -11,7 +130,12 @@ void register_git_hook_handlers(CLI::App& hook_group) {
     sub->allow_extras();
     sub->fallthrough(false);
     std::string n = name;
-    sub->callback([n] { log().info("hook {}: anchoring not implemented yet (issue #6); skipped", n); });
+    sub->callback([n, sub] {
+      std::vector<std::string> args = sub->remaining();
+      if (n == "post-commit") post_commit();
+      else if (n == "post-rewrite") post_rewrite(args);
+      else pre_push(args);
+    });
   }
 }
 

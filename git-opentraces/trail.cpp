@@ -1,13 +1,311 @@
-// `git opentraces trail`: Trace Trails: blame, graph, track, PR bodies
-// Planned: every verb answers NOT_IMPLEMENTED until issue #6 lands.
+// `git opentraces trail`: Trace Trails. blame (commit / trace mode), graph, track,
+// attach (manual anchoring from a patches file), sync. Mechanism in engine/trails.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "engine/trails/anchor.h"
+#include "engine/trails/blame.h"
+#include "engine/trails/candidates.h"
+#include "engine/util/fs.h"
+#include "engine/util/time.h"
 #include "git-opentraces/cli.h"
+#include "notes/handle.h"
 
 namespace ot::cmd {
+namespace {
+
+namespace fs = std::filesystem;
+
+git::Repo open_repo() {
+  auto r = cli::unwrap(git::Repo::open(fs::current_path()));
+  if (r.bare())
+    cli::fail(ExitCode::kUsage, "BARE_REPO", "trail", "this is a bare repository; Trace Trails needs a work tree",
+              "run the command inside a checkout");
+  return r;
+}
+
+std::string short8(const std::string& s) { return s.substr(0, 8); }
+std::string pct(int a, int b) { return b == 0 ? "0%" : std::to_string((a * 100 + b / 2) / b) + "%"; }
+double ratio(int a, int b) { return b == 0 ? 0.0 : static_cast<double>(a) / b; }
+
+json fact_evidence(const trails::Fact& f) {
+  return json{{"trace_id", f.trace_id},
+              {"agent", f.agent},
+              {"step_index", f.step_index >= 0 ? json(f.step_index) : json(nullptr)},
+              {"trace_patch_id", f.patch_id},
+              {"git_anchor_id", f.anchor_id},
+              {"file_path", f.file},
+              {"range", {{"start_line", f.start_line}, {"end_line", f.end_line}}},
+              {"evidence_tier", f.tier},
+              {"evidence_firmness", f.firmness},
+              {"limitations", f.limitation.empty() ? json::array() : json::array({f.limitation})}};
+}
+
+// ---- blame ------------------------------------------------------------------
+
+void blame_commit_mode(const git::Repo& repo, const std::string& rev, const std::string& path, bool lines, bool full) {
+  auto r = cli::unwrap(trails::blame_commit(repo, rev, path));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.blame.v1");
+    doc["commit"] = {{"sha", r.commit.sha}, {"subject", r.commit.subject}, {"timestamp", iso_from_ms(r.commit.time_ms)}};
+    doc["coverage"] = {{"attributed", r.attributed}, {"total", r.total}, {"ratio", ratio(r.attributed, r.total)}};
+    json traces = json::array();
+    for (const auto& t : r.traces)
+      traces.push_back({{"trace_id", t.trace_id}, {"agent", t.agent}, {"model", t.model.empty() ? json(nullptr) : json(t.model)},
+                        {"line_count", t.lines}, {"files", t.files}, {"evidence_tiers", t.tiers}});
+    doc["traces"] = traces;
+    json files = json::object();
+    for (const auto& f : r.files) {
+      json ls = json::array();
+      for (const auto& l : f.added) {
+        if (l.fact < 0) {
+          ls.push_back({{"n", l.n}, {"trace_id", nullptr}, {"consistency", "unattributed"}});
+        } else {
+          const auto& fa = r.facts[static_cast<size_t>(l.fact)];
+          ls.push_back({{"n", l.n}, {"trace_id", fa.trace_id}, {"trace_patch_id", fa.patch_id},
+                        {"evidence_tier", fa.tier}, {"consistency", "attributed"}});
+        }
+      }
+      files[f.path] = {{"total", f.added.size()}, {"attributed", f.attributed}, {"lines", ls}};
+    }
+    doc["files"] = files;
+    json hook_linked = json::array();
+    for (const auto& l : r.other_lines)
+      if (l.rfind("opentraces:", 0) == 0) hook_linked.push_back({{"trace_id", l.substr(11, l.find(' ', 11) - 11)}, {"id", l}});
+    doc["hookLinked"] = hook_linked;
+    json ev = json::array();
+    for (const auto& f : r.facts) ev.push_back(fact_evidence(f));
+    doc["trailEvidence"] = ev;
+    doc["projection_disagreements"] = json::array();
+    json lim = json::array();
+    if (!r.has_note)
+      lim.push_back({{"code", "no_git_anchor_for_commit"}, {"severity", "info"}, {"affects", "coverage"},
+                     {"message", "no Trace Trails note on this commit"},
+                     {"recommended_action", "git opentraces git-backfill"}});
+    doc["projection_limitations"] = lim;
+    cli::emit_json(doc);
+    return;
+  }
+  if (!r.notes_ref_exists) {
+    std::cerr << "No Trace Trails notes in this repository yet (refs/notes/opentraces is missing).\n"
+              << "hint: anchor existing history with `git opentraces git-backfill`, and install the hooks with "
+                 "`git opentraces setup git`\n";
+    std::exit(to_int(ExitCode::kDeclined));
+  }
+  cli::say(cli::bold("commit " + r.commit.sha.substr(0, 12)) + "  " + r.commit.subject);
+  cli::say(cli::dim("  " + iso_from_ms(r.commit.time_ms) + " · " + r.commit.author_name));
+  cli::say("");
+  if (r.total == 0) {
+    cli::say("no added lines in this commit" + std::string(path.empty() ? "" : " under " + path));
+  } else {
+    cli::say("agent-written: " + cli::bold(std::to_string(r.attributed) + " of " + std::to_string(r.total)) +
+             " added lines (" + pct(r.attributed, r.total) + ")");
+  }
+  if (!r.has_note) cli::say(cli::dim("  no attribution recorded for this commit (human-written, or not anchored yet)"));
+  for (const auto& t : r.traces) {
+    std::string tiers;
+    for (const auto& x : t.tiers) tiers += (tiers.empty() ? "" : ", ") + x;
+    cli::say("");
+    cli::say(cli::green("t:" + short8(t.trace_id)) + "  " + t.agent + (t.model.empty() ? "" : " · " + t.model) + "   " +
+             std::to_string(t.lines) + " of " + std::to_string(r.total) + " lines · " + pct(t.lines, r.total));
+    for (const auto& f : t.files) cli::say("    " + f);
+    cli::say(cli::dim("    evidence: " + tiers));
+  }
+  if (!r.facts.empty()) {
+    cli::say("");
+    cli::say(cli::bold("Trace Trails"));
+    size_t shown = 0;
+    for (const auto& f : r.facts) {
+      if (!full && shown == 5) {
+        cli::say(cli::dim("  … " + std::to_string(r.facts.size() - 5) + " more (--full)"));
+        break;
+      }
+      cli::say("  t:" + short8(f.trace_id) + "  " + f.file + ":" + std::to_string(f.start_line) + "-" +
+               std::to_string(f.end_line) + "  " + f.tier + "  " + f.firmness);
+      ++shown;
+    }
+  }
+  if (!r.files.empty()) {
+    cli::say("");
+    cli::say(cli::bold("files"));
+    for (const auto& f : r.files)
+      cli::say("  " + f.path + "  " + std::to_string(f.attributed) + "/" + std::to_string(f.added.size()) +
+               " attributed");
+  }
+  if (lines) {
+    for (const auto& f : r.files) {
+      cli::say("");
+      cli::say(cli::bold("── " + f.path));
+      for (const auto& l : f.added) {
+        std::string who = l.fact < 0 ? "   -    " : short8(r.facts[static_cast<size_t>(l.fact)].trace_id);
+        std::string num = std::to_string(l.n);
+        num = std::string(num.size() < 5 ? 5 - num.size() : 0, ' ') + num;
+        std::string text = static_cast<size_t>(l.n) <= f.new_lines.size() ? f.new_lines[static_cast<size_t>(l.n - 1)] : "";
+        cli::say((l.fact < 0 ? cli::dim(who) : cli::green(who)) + " " + num + " │ " + text);
+      }
+    }
+  }
+}
+
+void blame_trace_mode(const git::Repo& repo, const std::string& trace) {
+  auto t = cli::unwrap(trails::blame_trace(repo, trace));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.blame_trace.v1");
+    doc["trace"] = {{"id", "t:" + short8(t.trace_id)}, {"trace_id", t.trace_id}, {"agent", t.agent},
+                    {"model", t.model.empty() ? json(nullptr) : json(t.model)}, {"lines", t.lines}};
+    json commits = json::array();
+    for (const auto& c : t.commits)
+      commits.push_back({{"id", "c:" + short8(c.commit.sha)}, {"sha", c.commit.sha}, {"msg", c.commit.subject},
+                         {"linesInCommit", c.lines}, {"totalCommitLines", c.total},
+                         {"pct", c.total ? std::min(100, (c.lines * 100 + c.total / 2) / c.total) : 0},
+                         {"source", "trail_events"}, {"tier", c.best_tier}});
+    doc["commits"] = commits;
+    json files = json::array();
+    for (const auto& [p, n] : t.files) files.push_back({{"path", p}, {"lines", n}});
+    doc["files"] = files;
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say(cli::bold("trace t:" + short8(t.trace_id)) + "  " + t.agent + (t.model.empty() ? "" : " · " + t.model));
+  cli::say("  landed in " + std::to_string(t.commits.size()) + " commit(s), " + std::to_string(t.lines) + " line(s)");
+  for (const auto& c : t.commits)
+    cli::say("  ├─ " + c.commit.sha.substr(0, 8) + "  " + std::to_string(c.lines) + "/" + std::to_string(c.total) +
+             " lines  " + c.best_tier + "  " + c.commit.subject);
+  cli::say("  files");
+  size_t n = 0;
+  for (const auto& [p, lines] : t.files) {
+    if (++n > 20) break;
+    cli::say("    " + p + "  " + std::to_string(lines) + " line(s)");
+  }
+}
+
+void run_blame(std::vector<std::string> args, bool lines, bool full) {
+  if (!args.empty() && args[0] == "commit") args.erase(args.begin());
+  if (args.empty())
+    cli::fail(ExitCode::kUsage, "MISSING_TARGET", "trail blame", "trail blame needs a commit, t:<trace> or path:line",
+              "e.g. `git opentraces trail blame HEAD`");
+  git::Repo repo = open_repo();
+  std::string target = args[0];
+  std::string path = args.size() > 1 ? args[1] : "";
+  if (target.rfind("t:", 0) == 0 || target.rfind("s:", 0) == 0) {
+    if (lines || !path.empty())
+      cli::fail(ExitCode::kUsage, "BAD_FLAGS", "trail blame", "--lines and PATH apply to commit mode only");
+    return blame_trace_mode(repo, target.substr(2));
+  }
+  if (target.rfind("c:", 0) == 0) target = target.substr(2);
+  auto sha = git::resolve_commit(repo, target);
+  if (sha.ok()) return blame_commit_mode(repo, *sha, path, lines, full);
+  // Not a commit: maybe a trace id.
+  auto t = trails::blame_trace(repo, target);
+  if (t.ok() && path.empty() && !lines) return blame_trace_mode(repo, target);
+  cli::fail(ExitCode::kNotFound, "TARGET_NOT_FOUND", "trail blame",
+            "'" + target + "' is neither a commit nor a trace with anchored lines",
+            "pass a commit (sha, HEAD~1) or t:<trace id>");
+}
+
+// ---- attach -----------------------------------------------------------------
+
+void run_attach(const std::string& rev, const std::string& file, bool dry_run) {
+  git::Repo repo = open_repo();
+  std::string text = cli::unwrap(ot::read_file(file));
+  std::vector<json> docs;
+  json whole = json::parse(text, nullptr, false);
+  if (!whole.is_discarded() && whole.is_object()) {
+    docs.push_back(whole);
+  } else {
+    size_t start = 0;
+    int lineno = 0;
+    while (start < text.size()) {
+      size_t nl = text.find('\n', start);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(start, nl - start);
+      start = nl + 1;
+      ++lineno;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      json j = json::parse(line, nullptr, false);
+      if (j.is_discarded())
+        cli::fail(ExitCode::kUsage, "INVALID_JSON", "trail attach",
+                  file + ":" + std::to_string(lineno) + ": not valid JSON", "one JSON document per line");
+      docs.push_back(std::move(j));
+    }
+  }
+  auto patches = trails::patches_from_documents(docs);
+  trails::AnchorOptions opts;
+  opts.write = !dry_run;
+  auto out = cli::unwrap(trails::anchor_commit(repo, rev, patches, opts));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.attach.v1");
+    doc["commit"] = out.commit_sha;
+    doc["skipped"] = out.skipped;
+    doc["skip_reason"] = out.skip_reason.empty() ? json(nullptr) : json(out.skip_reason);
+    doc["patches_considered"] = out.patches_considered;
+    doc["patches_matched"] = out.patches_matched;
+    doc["attributed_lines"] = out.attributed_lines;
+    doc["added_lines"] = out.added_lines;
+    doc["note_changed"] = out.note_changed;
+    doc["dry_run"] = dry_run;
+    json ev = json::array();
+    for (const auto& f : out.facts) ev.push_back(fact_evidence(f));
+    doc["facts"] = ev;
+    cli::emit_json(doc);
+    return;
+  }
+  if (out.skipped) {
+    cli::say("skipped " + out.commit_sha.substr(0, 12) + ": " + out.skip_reason);
+    return;
+  }
+  cli::say((dry_run ? "would anchor " : "anchored ") + std::to_string(out.facts.size()) + " fact(s) on " +
+           out.commit_sha.substr(0, 12) + ": " + std::to_string(out.attributed_lines) + " of " +
+           std::to_string(out.added_lines) + " added lines, " + std::to_string(out.patches_matched) + "/" +
+           std::to_string(out.patches_considered) + " patches matched");
+  for (const auto& f : out.facts)
+    cli::say("  t:" + short8(f.trace_id) + "  " + f.file + ":" + std::to_string(f.start_line) + "-" +
+             std::to_string(f.end_line) + "  " + f.tier);
+}
+
+}  // namespace
 
 void register_trail(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "trail", "Trace Trails: blame, graph, track, PR bodies [planned]");
+  CLI::App* group = cli::add_command(root, "trail", "Trace Trails: which agent wrote which committed lines",
+                                     "  git opentraces trail blame HEAD\n"
+                                     "  git opentraces trail graph --limit 10\n"
+                                     "  git opentraces trail track <trace>\n");
   group->require_subcommand(1);
-  cli::add_planned(*group, "blame", "trail blame", "issue #6");
+
+  {
+    auto args = std::make_shared<std::vector<std::string>>();
+    auto lines = std::make_shared<bool>(false);
+    auto full = std::make_shared<bool>(false);
+    CLI::App* c = cli::add_command(
+        *group, "blame", "Which trace wrote which added lines of a commit (or where a trace landed)",
+        "  git opentraces trail blame HEAD                 coverage and traces of the last commit\n"
+        "  git opentraces trail blame commit a1b2c3 src/   only files under src/\n"
+        "  git opentraces trail blame HEAD --lines         every added line with its trace\n"
+        "  git opentraces trail blame t:0f3c9a2e           commits a trace landed in\n"
+        "  git opentraces trail blame HEAD --json          opentraces.trail.blame.v1\n");
+    c->add_option("target", *args, "[commit] <sha|ref> [path], or t:<trace>")->expected(0, 3);
+    c->add_flag("--lines", *lines, "Print each added line with the 8-char trace id that wrote it");
+    c->add_flag("--full", *full, "Do not truncate the Trace Trails list");
+    c->callback([args, lines, full] { run_blame(*args, *lines, *full); });
+  }
+  {
+    auto rev = std::make_shared<std::string>("HEAD");
+    auto file = std::make_shared<std::string>();
+    auto dry = std::make_shared<bool>(false);
+    CLI::App* c = cli::add_command(
+        *group, "attach", "Anchor patches from a file to a commit (manual; what post-commit does from the bucket)",
+        "  git opentraces trail attach --patches record.json            a TraceRecord with patches[]\n"
+        "  git opentraces trail attach --commit HEAD~1 --patches p.jsonl  one {trace_id,agent,cwd,patch} per line\n");
+    c->add_option("--commit", *rev, "Commit to anchor (default HEAD)");
+    c->add_option("--patches", *file, "TraceRecord JSON, or JSON Lines of records / {trace_id,agent,model,cwd,patch}")
+        ->required();
+    c->add_flag("--dry-run", *dry, "Match and report, write no note");
+    c->group("");  // substrate verb: hidden like upstream's `trail attach`
+    c->callback([rev, file, dry] { run_attach(*rev, *file, *dry); });
+  }
   cli::add_planned(*group, "graph", "trail graph", "issue #6");
   cli::add_planned(*group, "track", "trail track", "issue #6");
   cli::add_planned(*group, "sync", "trail sync", "issue #6");

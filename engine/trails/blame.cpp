@@ -1,6 +1,7 @@
 #include "engine/trails/blame.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "notes/history.h"
 #include "notes/notes_store.h"
@@ -32,6 +33,9 @@ Result<BlameReport> blame_commit(const git::Repo& repo, std::string_view rev, co
     for (auto& f : parsed.facts)
       if (path_selected(f.file, path)) r.facts.push_back(std::move(f));
   }
+  std::sort(r.facts.begin(), r.facts.end(), [](const Fact& a, const Fact& b) {
+    return std::tie(a.file, a.start_line, a.end_line, a.trace_id) < std::tie(b.file, b.start_line, b.end_line, b.trace_id);
+  });
   std::map<std::string, BlameTrace> traces;
   for (const auto& fc : diff->files) {
     if (!path_selected(fc.path, path) || fc.added_lines.empty()) continue;

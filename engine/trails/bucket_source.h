@@ -1,0 +1,24 @@
+// Candidate patches for the post-commit hook and git-backfill, read from the bucket:
+// traces active in a time window whose cwd is inside this repository.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/trails/candidates.h"
+#include "engine/util/result.h"
+
+namespace ot::trails {
+
+struct CandidateSet {
+  std::vector<TraceCandidate> traces;
+  std::vector<MatchablePatch> patches;
+  int traces_in_window = 0;   // before the repository filter
+};
+
+// Traces active in [from_ms, to_ms] (to_ms 0 = now) with cwd inside `repo_root`.
+Result<CandidateSet> candidates_from_bucket(const std::filesystem::path& repo_root, int64_t from_ms, int64_t to_ms = 0);
+
+}  // namespace ot::trails

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Trace Trails end to end: anchor agent patches to commits, blame them, keep blame
+# right across amend / rebase (reorder) / squash, and never fail a git hook.
+source "$(dirname "$0")/lib.sh"
+
+TRACE=11111111-2222-3333-4444-555555555555
+TRACE2=99999999-8888-7777-6666-555555555555
+
+repo="$(new_repo trails)"
+cd "$repo"
+# Hook stubs as `setup git` installs them (chained stubs are the capture helper's job).
+for h in post-commit post-rewrite; do
+  printf '#!/bin/sh\ngit opentraces hook %s "$@"\n' "$h" > ".git/hooks/$h"
+  chmod +x ".git/hooks/$h"
+done
+git config notes.rewriteRef refs/notes/opentraces
+
+# A TraceRecord whose agent wrote calc.py (Write), then edited it (Edit).
+CALC=$'def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n'
+jq -n --arg t "$TRACE" --arg cwd "$repo" --arg calc "$CALC" '{
+  trace_id: $t, agent: {name: "claude-code", model: "claude-test"}, metadata: {cwd: $cwd},
+  patches: [
+    {patch_id: "sha256:p1", file_path: "calc.py", step_index: 1, tool_call_id: "c1", tool_name: "Write",
+     operation: "create", old_text: "", authored_text: $calc},
+    {patch_id: "sha256:p2", file_path: ($cwd + "/calc.py"), step_index: 2, tool_call_id: "c2", tool_name: "Edit",
+     operation: "edit", old_text: "    return a - b\n", authored_text: "    # subtract b from a\n    return a - b\n"}
+  ]}' > "$T/record.json"
+
+printf '%s' "$CALC" | sed 's/    return a - b/    # subtract b from a\n    return a - b/' > calc.py
+echo "written by the human" >> README.md
+git add -A && git commit -q -m "calc"
+C1="$(git rev-parse HEAD)"
+
+run_ot trail attach --patches "$T/record.json" --json
+assert_rc 0 "attach"
+assert_envelope "attach"
+assert_eq "7" "$(jq_out .attributed_lines)" "attach: the agent's 7 lines are attributed"
+assert_eq "8" "$(jq_out .added_lines)" "attach: 8 lines were added in the commit"
+
+run_ot trail blame HEAD --json
+assert_rc 0 "blame commit"
+assert_envelope "blame"
+assert_eq "opentraces.trail.blame.v1" "$(jq_out .schema_version)" "blame schema id"
+assert_eq "7/8" "$(jq_out '"\(.coverage.attributed)/\(.coverage.total)"')" "blame coverage"
+assert_eq "null" "$(jq_out '.files["README.md"].lines[0].trace_id')" "the human's README line stays unattributed"
+assert_eq "sha256:p2" "$(jq_out '.files["calc.py"].lines[] | select(.n==6) | .trace_patch_id')" "the Edit owns its line"
+assert_eq "sha256:p1" "$(jq_out '.files["calc.py"].lines[] | select(.n==7) | .trace_patch_id')" "the Write owns the rest"
+
+# Interop: git itself shows the note; lines are sorted unique canonical JSON.
+note="$(git notes --ref=opentraces show HEAD)"
+assert_eq "$(printf '%s\n' "$note" | sort -u)" "$note" "note lines are sorted and unique"
+assert_contains "$(git log -1 --notes=opentraces)" "\"trace_id\":\"$TRACE\"" "git log --notes=opentraces shows the facts"
+
+run_ot trail blame HEAD --lines
+assert_rc 0 "blame --lines"
+assert_contains "$OUT" "11111111     1 │ def add(a, b):" "--lines gutter carries the 8-char trace id"
+run_ot trail blame "t:${TRACE:0:8}" --json
+assert_rc 0 "blame trace mode"
+assert_eq "$C1" "$(jq_out '.commits[0].sha')" "trace mode lists the commit"
+
+# Amend: a line inserted above shifts the range; post-rewrite re-anchors.
+sed -i '1i import math\n' calc.py
+git commit -q -a --amend -m "calc (amended)"
+run_ot trail blame HEAD --json
+assert_eq "3" "$(jq_out '[.trailEvidence[] | select(.trace_patch_id=="sha256:p1")][0].range.start_line')" "amend: ranges move with the code"
+assert_eq "7" "$(jq_out .coverage.attributed)" "amend: still 7 agent lines"
+assert_eq "0" "$(git notes --ref=opentraces show HEAD | jq -s '[.[] | select(.start_line==1 and .file=="calc.py")] | length')" "amend: no stale copied fact"
+
+# Rebase with reordering: a second trace's commit moves below the first.
+git checkout -q -b feature
+printf 'import json\n' > util.py && git add util.py && git commit -q -m "human util"
+printf 'def loads(s):\n    return json.loads(s)\n' >> util.py && git add util.py && git commit -q -m "agent util"
+jq -n --arg t "$TRACE2" '{trace_id: $t, agent: {name: "codex"}, patches: [
+  {patch_id: "sha256:q1", file_path: "util.py", step_index: 1, tool_call_id: "x", tool_name: "apply_patch",
+   operation: "edit", old_text: "", authored_text: "def loads(s):\n    return json.loads(s)\n"}]}' > "$T/r2.json"
+run_ot trail attach --patches "$T/r2.json"
+assert_rc 0 "attach second trace"
+printf 'extra = 1\n' > other.py && git add other.py && git commit -q -m "human other"
+# Reorder: "human other" before "agent util" (and above "human util").
+GIT_SEQUENCE_EDITOR="sed -i -n '2p;3p;1p'" git rebase -q -i HEAD~3 >/dev/null 2>&1 || fail "rebase -i reorder"
+agent_commit="$(git log --format=%H --grep='agent util' -1)"
+run_ot trail blame "$agent_commit" --json
+assert_eq "2" "$(jq_out .coverage.attributed)" "rebase: the agent commit keeps its 2 attributed lines"
+assert_eq "$TRACE2" "$(jq_out '.traces[0].trace_id')" "rebase: blamed to the right trace"
+other="$(git log --format=%H --grep='human other' -1)"
+run_ot trail blame "$other" --json
+assert_eq "0" "$(jq_out .coverage.attributed)" "rebase: the human commit has no attribution"
+
+# Squash the agent commit into the human one: the squashed commit carries the facts.
+GIT_SEQUENCE_EDITOR="sed -i '2s/^pick/squash/'" GIT_EDITOR=true git rebase -q -i HEAD~3 >/dev/null 2>&1 || fail "rebase -i squash"
+sq="$(git log --format=%H --grep='agent util' -1)"
+run_ot trail blame "$sq" --json
+assert_eq "2" "$(jq_out .coverage.attributed)" "squash: the agent's 2 lines are attributed on the squashed commit"
+
+# Merge commits are skipped by the matcher; empty and merge commits do not break blame.
+git checkout -q main
+git merge -q --no-ff --no-edit feature
+run_ot trail attach --patches "$T/record.json" --json
+assert_eq "merge_commit" "$(jq_out .skip_reason)" "merge commits are skipped"
+
+# Hooks never fail: outside a repo, in a bare repo, with garbage on stdin.
+( cd "$T" && "$OT_BIN" hook post-commit ) ; assert_eq "0" "$?" "post-commit outside a repo exits 0"
+git init -q --bare "$T/bare.git"
+( cd "$T/bare.git" && "$OT_BIN" hook post-commit ) ; assert_eq "0" "$?" "post-commit in a bare repo exits 0"
+( echo "garbage" | "$OT_BIN" hook post-rewrite amend ) ; assert_eq "0" "$?" "post-rewrite with garbage exits 0"
+git commit -q --allow-empty -m "empty"
+assert_contains "$(tail -1 .git/opentraces-hook.log)" '"hook":"post-commit"' "each hook run logs one JSON line"
+tail -1 .git/opentraces-hook.log | jq -e . >/dev/null && pass "hook log line is JSON" || fail "hook log line is not JSON"
+
+# Errors are clear: unknown commit → exit 6.
+run_ot trail blame deadbeefdead --json
+assert_rc 6 "unknown target"
+finish
