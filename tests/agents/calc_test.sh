@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Claude Code, calc.json: Write, Read, Edit, Bash commit; a resumed second prompt commits again.
+# Real agent CLI, scripted model; checks derived from tests/fixtures/scenarios/calc.json (see lib.sh).
+source "$(dirname "$0")/lib.sh"
+scenario_test calc
+finish

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Codex, codex-calc.json: apply_patch add + update inside exec_command, then a resumed prompt.
+# Real agent CLI, scripted model; checks derived from tests/fixtures/scenarios/codex-calc.json (see lib.sh).
+source "$(dirname "$0")/lib.sh"
+scenario_test codex-calc
+finish

@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""What a scenario must produce, derived from the scenario file alone, and checks of real artefacts
+(the repo the agent worked in, the agent's own session file, our TraceRecord) against it.
+
+  expect.py summary SCENARIO
+  expect.py check-repo SCENARIO REPO BASE_SHA      commits, their files and contents, the final tree
+  expect.py check-session SCENARIO AGENT SESSION   the agent's own file holds every prompt and tool call
+  expect.py check-trace SCENARIO AGENT MODEL TRACE_JSON   our `trace parse --json` output
+  expect.py agent-commits SCENARIO REPO BASE_SHA   prints "sha human|agent subject" per commit after BASE
+  expect.py model REQUEST_LOG                      the model the agent asked the scripted server for
+
+Each check prints one line per failed expectation ("FAIL: ...") and exits 1 if any failed.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+IGNORABLE = re.compile(r"(^|/)__pycache__/|\.pyc$")  # by-products of the scenario's own commands
+AGENT_NAMES = {"claude-code": {"claude-code", "claude_code", "claude"},
+               "codex": {"codex", "codex-cli", "codex_cli"},
+               "pi": {"pi", "pi-coding-agent"}}
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True).stdout
+
+
+def git_bytes(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], capture_output=True).stdout
+
+
+# ---- the scenario, flattened into the order the agent executes its tool calls ----
+
+def tool_calls(scenario):
+    """[(prompt_index, is_subagent, name, input)] in execution order; a sub-agent's calls run inside
+    the Agent call that starts it."""
+    subs = {p["prompt"]: p for p in scenario["prompts"] if p.get("subagent")}
+    calls = []
+    for i, p in enumerate(scenario["prompts"]):
+        if p.get("subagent"):
+            continue
+        for turn in p["turns"]:
+            for b in turn:
+                if b["type"] != "tool_use":
+                    continue
+                calls.append((i, False, b["name"], b["input"]))
+                sub = subs.get(b["input"].get("prompt", "")) if b["name"] in ("Agent", "Task") else None
+                if sub:
+                    for sturn in sub["turns"]:
+                        for sb in sturn:
+                            if sb["type"] == "tool_use":
+                                calls.append((i, True, sb["name"], sb["input"]))
+    return calls
+
+
+def main_prompts(scenario):
+    return [p["prompt"] for p in scenario["prompts"] if not p.get("subagent")]
+
+
+def rel(path):
+    return path.replace("__CWD__/", "")
+
+
+def patches_in(cmd):
+    """apply_patch bodies inside a Codex exec_command."""
+    return re.findall(r"apply_patch <<'PATCH'\n(.*?)\nPATCH", cmd, re.S)
+
+
+def parse_patch(body):
+    """[(op, path, hunks)] with op add|update|delete; a hunk is (old_lines, new_lines)."""
+    files, cur = [], None
+    for line in body.split("\n"):
+        m = re.match(r"\*\*\* (Add|Update|Delete) File: (.+)", line)
+        if m:
+            cur = [m.group(1).lower(), m.group(2).strip(), []]
+            files.append(cur)
+            if cur[0] != "add":
+                cur[2].append(([], []))
+            continue
+        if line.startswith("*** ") or cur is None:
+            continue
+        if cur[0] == "add":
+            if line.startswith("+"):
+                cur[2].append(line[1:])
+        elif line.startswith("@@"):
+            if cur[2][-1] != ([], []):
+                cur[2].append(([], []))
+        elif line[:1] in (" ", "-", "+"):
+            old, new = cur[2][-1]
+            if line[0] != "+":
+                old.append(line[1:])
+            if line[0] != "-":
+                new.append(line[1:])
+    return files
+
+
+def edited_files(scenario):
+    """[(tool, path)] for every call that writes a file, in order (the files that must become patches)."""
+    out = []
+    for _, _, name, inp in tool_calls(scenario):
+        if name in ("Write", "Edit", "MultiEdit", "write", "edit"):
+            out.append((name, rel(inp.get("file_path") or inp.get("path"))))
+        elif name == "exec_command":
+            for body in patches_in(inp.get("cmd", "")):
+                for op, path, _ in parse_patch(body):
+                    out.append(("apply_patch:" + op, path))
+    return out
+
+
+def commit_commands(cmd):
+    """(message, add_all, add_paths, commit_all) for each `git commit` in a shell command."""
+    out = []
+    for part in re.split(r"&&|;", cmd):
+        part = part.strip()
+        m = re.match(r"git add (.+)", part)
+        if m:
+            args = m.group(1).split()
+            out.append(("add", "-A" in args or "." in args or "--all" in args, [a for a in args if not a.startswith("-")]))
+        m = re.match(r"git commit (-a?m) ['\"](.*)['\"]$", part)
+        if m:
+            out.append(("commit", m.group(1) == "-am", m.group(2)))
+    return out
+
+
+class Simulation:
+    """Replays the scenario's file edits and commits on top of the repo at BASE."""
+
+    def __init__(self, scenario, repo, base):
+        self.repo, self.base = repo, base
+        self.tracked = set(git(repo, "ls-tree", "-r", "--name-only", base).split("\n")) - {""}
+        self.head, self.work, self.staged = {}, {}, {}
+        self.commits = []  # [{"message", "files": {path: text}}]
+        for path, text in scenario.get("setup_files", {}).items():
+            self.work[path] = text
+        if scenario.get("setup_files"):
+            self.staged.update(scenario["setup_files"])
+            self.commit("Scenario setup", human=True)
+        # Claude Code refuses to Edit (or overwrite with Write) a file its conversation has not read or
+        # written: the call fails and the file stays as it was (waste.json's edit of app/cli.py).
+        self.seen = {False: set(), True: set()}  # per conversation: main, sub-agent
+        self.refused = []  # [(tool, path)]
+        for _, sub, name, inp in tool_calls(scenario):
+            self.apply(name, inp, sub)
+
+    def text(self, path, where):
+        if path in where:
+            return where[path]
+        if where is self.work and path in self.head:
+            return self.head[path]
+        if path in self.tracked:
+            return git(self.repo, "show", f"{self.base}:{path}")
+        return None
+
+    def apply(self, name, inp, sub=False):
+        seen = self.seen[sub]
+        if name in ("Read", "Write", "Edit"):
+            path = rel(inp["file_path"])
+            exists = self.text(path, self.work) is not None
+            if name != "Read" and exists and path not in seen:
+                self.refused.append((name, path))
+                return
+            seen.add(path)
+        if name in ("Write", "write"):
+            self.work[rel(inp.get("file_path") or inp["path"])] = inp["content"]
+        elif name == "Edit":
+            path = rel(inp["file_path"])
+            self.work[path] = self.text(path, self.work).replace(inp["old_string"], inp["new_string"], 1)
+        elif name == "edit":
+            path = rel(inp["path"])
+            text = self.text(path, self.work)
+            for e in inp["edits"]:
+                text = text.replace(e["oldText"], e["newText"], 1)
+            self.work[path] = text
+        elif name in ("Bash", "bash", "exec_command"):
+            cmd = inp.get("command") or inp.get("cmd", "")
+            for body in patches_in(cmd):
+                for op, path, hunks in parse_patch(body):
+                    if op == "add":
+                        self.work[path] = "\n".join(hunks) + "\n"
+                    elif op == "update":
+                        text = self.text(path, self.work)
+                        for old, new in hunks:
+                            text = text.replace("\n".join(old) + "\n", "\n".join(new) + "\n", 1)
+                        self.work[path] = text
+            for op in commit_commands(cmd):
+                if op[0] == "add":
+                    paths = [p for p in self.work if op[1] or p in op[2]]
+                    for p in paths:
+                        self.staged[p] = self.work[p]
+                else:
+                    if op[1]:
+                        for p in self.work:
+                            if p in self.tracked or p in self.head:
+                                self.staged[p] = self.work[p]
+                    self.commit(op[2])
+
+    def commit(self, message, human=False):
+        files = {p: t for p, t in self.staged.items() if self.text(p, self.head) != t}
+        self.staged = {}
+        self.head.update(files)
+        self.commits.append({"message": message, "files": files, "human": human})
+
+
+# ---- checks ----
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg)
+
+
+def finish():
+    sys.exit(1 if failures else 0)
+
+
+def show(text, limit=400):
+    return json.dumps(text if len(text) <= limit else text[:limit] + "...")
+
+
+def commits_after(repo, base):
+    out = git(repo, "log", "--reverse", "--first-parent", "--format=%H%x09%s", f"{base}..HEAD")
+    return [line.split("\t", 1) for line in out.split("\n") if line]
+
+
+def check_repo(scenario, repo, base):
+    sim = Simulation(scenario, repo, base)
+    actual = commits_after(repo, base)
+    want = [c["message"] for c in sim.commits]
+    got = [subject for _, subject in actual]
+    if got != want:
+        fail(f"commits after the start: expected {want}, the repo has {got}")
+    for (sha, subject), exp in zip(actual, sim.commits):
+        changed = set(git(repo, "diff-tree", "--root", "--no-commit-id", "-r", "--name-only", sha).split("\n")) - {""}
+        for path, text in exp["files"].items():
+            if path not in changed:
+                fail(f"commit {sha[:8]} '{subject}': {path} should have changed")
+                continue
+            have = git_bytes(repo, "show", f"{sha}:{path}").decode()
+            if have != text:
+                fail(f"commit {sha[:8]} '{subject}': {path} is {show(have)}, the scenario makes it {show(text)}")
+        extra = sorted(p for p in changed - set(exp["files"]) if not IGNORABLE.search(p))
+        if extra:
+            fail(f"commit {sha[:8]} '{subject}': unexpected files changed: {extra}")
+    for path, text in sim.work.items():
+        full = os.path.join(repo, path)
+        have = open(full).read() if os.path.exists(full) else None
+        if have != text:
+            fail(f"working tree: {path} is {show(have or '(missing)')}, the scenario leaves {show(text)}")
+    print(f"repo: {len(actual)} commits after the start ({', '.join(repr(s) for _, s in actual)}); "
+          f"{len(sim.work)} files as the scenario leaves them"
+          + "".join(f"; {t} of {p} refused by the agent (not read first)" for t, p in sim.refused))
+    finish()
+
+
+def agent_commits(scenario, repo, base):
+    sim = Simulation(scenario, repo, base)
+    for (sha, subject), exp in zip(commits_after(repo, base), sim.commits):
+        print(sha, "human" if exp["human"] else "agent", subject)
+
+
+def jsonl(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                try:
+                    rows.append(json.loads(line))
+                except ValueError:
+                    pass
+    return rows
+
+
+def texts(content):
+    if isinstance(content, str):
+        return [content]
+    return [b.get("text", "") for b in content or [] if isinstance(b, dict) and b.get("type") in ("text", "input_text")]
+
+
+def session_facts(agent, path):
+    """(user texts, tool call names) of the main conversation and of sub-agents, read from the agent's
+    own session file: enough to know the agent ran every prompt and every tool call."""
+    users, calls, sub_calls = [], [], []
+    if agent == "claude-code":
+        seen = set()
+        for r in jsonl(path):
+            m = r.get("message") if isinstance(r.get("message"), dict) else {}
+            if r.get("type") == "user" and not r.get("isMeta"):
+                users += texts(m.get("content"))
+            if r.get("type") == "assistant":
+                for b in m.get("content") or []:
+                    if b.get("type") == "tool_use" and b["id"] not in seen:
+                        seen.add(b["id"])
+                        calls.append(b["name"])
+        subdir = path[:-len(".jsonl")] + "/subagents"
+        if os.path.isdir(subdir):
+            for f in sorted(os.listdir(subdir)):
+                if f.endswith(".jsonl"):
+                    _, c, _ = session_facts("claude-code", os.path.join(subdir, f))
+                    sub_calls += c
+    elif agent == "codex":
+        for r in jsonl(path):
+            p = r.get("payload") or {}
+            if r.get("type") == "response_item" and p.get("type") == "message" and p.get("role") == "user":
+                users += texts(p.get("content"))
+            if r.get("type") == "response_item" and p.get("type") in ("function_call", "custom_tool_call"):
+                calls.append(p.get("name"))
+    elif agent == "pi":
+        for r in jsonl(path):
+            m = r.get("message") or {}
+            if r.get("type") == "message" and m.get("role") == "user":
+                users += texts(m.get("content"))
+            if r.get("type") == "message" and m.get("role") == "assistant":
+                calls += [b.get("name") for b in m.get("content") or [] if b.get("type") == "toolCall"]
+    return users, calls, sub_calls
+
+
+def check_session(scenario, agent, path):
+    users, calls, sub_calls = session_facts(agent, path)
+    prompts = main_prompts(scenario)
+    for p in prompts:
+        n = sum(1 for u in users if p in u)
+        if n != 1:
+            fail(f"session file: prompt {show(p, 60)} appears {n} times among the user messages (expected once)")
+    want = [name for _, sub, name, _ in tool_calls(scenario) if not sub]
+    want_sub = [name for _, sub, name, _ in tool_calls(scenario) if sub]
+    if calls != want:
+        fail(f"session file: main tool calls {calls}, the scenario has {want}")
+    if sorted(sub_calls) != sorted(want_sub):
+        fail(f"session file: sub-agent tool calls {sub_calls}, the scenario has {want_sub}")
+    print(f"session file: {len(prompts)} prompts, {len(calls)} tool calls"
+          + (f" + {len(sub_calls)} in the sub-agent" if want_sub else "") + f" ({os.path.basename(path)})")
+    finish()
+
+
+def check_trace(scenario, agent, model, trace_path):
+    doc = load(trace_path)
+    rec = doc.get("trace") or doc.get("record") or doc  # the envelope may wrap the record
+    name = (rec.get("agent") or {}).get("name")
+    if name not in AGENT_NAMES[agent]:
+        fail(f"trace: agent.name is {name!r}, expected {agent}")
+    got_model = (rec.get("agent") or {}).get("model")
+    if model and got_model != model:
+        fail(f"trace: agent.model is {got_model!r}, the agent asked the model server for {model!r}")
+    steps = rec.get("steps") or []
+    main, sub = [], []
+    for s in steps:
+        for c in s.get("tool_calls") or []:
+            (sub if s.get("call_type") == "subagent" else main).append(c.get("tool_name"))
+    want = [n for _, is_sub, n, _ in tool_calls(scenario) if not is_sub]
+    want_sub = [n for _, is_sub, n, _ in tool_calls(scenario) if is_sub]
+    if sorted(main) != sorted(want):
+        fail(f"trace: main tool calls {sorted(main)}, the scenario has {sorted(want)}")
+    if sub and sorted(sub) != sorted(want_sub):
+        fail(f"trace: sub-agent tool calls {sorted(sub)}, the scenario has {sorted(want_sub)}")
+    user_steps = [s for s in steps if s.get("role") == "user" and any(p in str(s.get("content")) for p in main_prompts(scenario))]
+    if len(user_steps) != len(main_prompts(scenario)):
+        fail(f"trace: {len(user_steps)} user steps carry the scenario's prompts, expected {len(main_prompts(scenario))}")
+    print(f"trace: agent {name}, model {got_model}, {len(steps)} steps, {len(main)} tool calls"
+          + (f" + {len(sub)} sub-agent" if sub else "") + f", {len(user_steps)} prompts")
+    finish()
+
+
+def model_of(request_log):
+    models = {r.get("model") for r in jsonl(request_log) if r.get("tools") and r.get("model")}
+    print(sorted(models)[0] if len(models) == 1 else "")
+
+
+def summary(scenario):
+    calls = tool_calls(scenario)
+    print(f"{scenario.get('title')}: {len(main_prompts(scenario))} prompts, {len(calls)} tool calls "
+          f"({sum(1 for c in calls if c[1])} in a sub-agent), files written: "
+          f"{sorted({p for _, p in edited_files(scenario)})}, commits: "
+          f"{[m for c in calls for m in re.findall(r'git commit -a?m .(.*?).$', c[3].get('command') or c[3].get('cmd') or '')]}")
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "summary":
+        summary(load(args[0]))
+    elif cmd == "check-repo":
+        check_repo(load(args[0]), args[1], args[2])
+    elif cmd == "agent-commits":
+        agent_commits(load(args[0]), args[1], args[2])
+    elif cmd == "check-session":
+        check_session(load(args[0]), args[1], args[2])
+    elif cmd == "check-trace":
+        check_trace(load(args[0]), args[1], args[2], args[3])
+    elif cmd == "model":
+        model_of(args[0])
+    elif cmd == "edited-files":
+        for tool, path in edited_files(load(args[0])):
+            print(tool, path)
+    else:
+        sys.exit(f"expect.py: unknown command {cmd}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

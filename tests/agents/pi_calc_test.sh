@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Pi, pi-calc.json: write/read/edit/bash, then a continued prompt with a resteer.
+# Real agent CLI, scripted model; checks derived from tests/fixtures/scenarios/pi-calc.json (see lib.sh).
+source "$(dirname "$0")/lib.sh"
+scenario_test pi-calc
+finish
