@@ -93,9 +93,9 @@ enable() {
   local agent=$1 repo=$2
   section "enable opentraces ($agent)"
   cd "$repo"  # not a subshell: the counters must survive
-  ot_step "init" init || true
-  if ot_step "setup $agent" setup "$agent" --yes; then HOOKS_ON=1; else HOOKS_ON=0; fi
-  if ot_step "setup git" setup git --yes; then GIT_HOOKS_ON=1; else GIT_HOOKS_ON=0; fi
+  ot_step "enrol the repo (init --agent $agent)" init --agent "$agent" || true
+  if ot_step "install the $agent hooks" setup "$agent" --yes; then HOOKS_ON=1; else HOOKS_ON=0; fi
+  if ot_step "install the git hooks" setup git --yes; then GIT_HOOKS_ON=1; else GIT_HOOKS_ON=0; fi
   cd "$T"
   if [ -n "$(git -C "$repo" status --porcelain)" ]; then
     git -C "$repo" add -A && git -C "$repo" commit -qm "Enable opentraces"
