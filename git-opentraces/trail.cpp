@@ -9,10 +9,14 @@
 #include "engine/trails/anchor.h"
 #include "engine/trails/blame.h"
 #include "engine/trails/candidates.h"
+#include "engine/trails/graph.h"
+#include "engine/trails/survival.h"
 #include "engine/util/fs.h"
 #include "engine/util/time.h"
 #include "git-opentraces/cli.h"
 #include "notes/handle.h"
+#include "notes/notes_store.h"
+#include "notes/sync.h"
 
 namespace ot::cmd {
 namespace {
@@ -266,6 +270,146 @@ void run_attach(const std::string& rev, const std::string& file, bool dry_run) {
              std::to_string(f.end_line) + "  " + f.tier);
 }
 
+
+// ---- track ------------------------------------------------------------------
+
+json patch_survival_json(const trails::PatchSurvival& ps) {
+  json obs = json::array();
+  const trails::AnchorRef* best = nullptr;
+  for (const auto& [ref, s] : ps.anchors) {
+    json o = {{"observation_type", "patch_survival_observed"},
+              {"git_anchor_id", ref.fact.anchor_id},
+              {"trace_patch_id", ps.patch_id},
+              {"anchor_commit_id", ref.commit_sha},
+              {"observed_ref", "HEAD"},
+              {"path", ref.fact.file},
+              {"range", {{"start_line", ref.fact.start_line}, {"end_line", ref.fact.end_line}}},
+              {"evidence_tier", ref.fact.tier},
+              {"evidence_firmness", ref.fact.firmness}};
+    o.update(trails::survival_to_json(s));
+    obs.push_back(o);
+    if (!best || s.state == ps.current.state) best = best ? best : &ref;
+  }
+  return {{"trace_patch_id", ps.patch_id},
+          {"trace_id", ps.trace_id},
+          {"file", ps.file},
+          {"git_anchor_id", best ? json(best->fact.anchor_id) : json(nullptr)},
+          {"relation", ps.anchors.empty() ? "unknown" : "patch_trail_observed"},
+          {"current_survival", trails::survival_to_json(ps.current)},
+          {"observations", obs},
+          {"observation_scope", "anchor_to_head"}};
+}
+
+void run_track(const std::string& trace, const std::string& patch, const std::string& since) {
+  if (trace.empty() && patch.empty() && since.empty())
+    cli::fail(ExitCode::kUsage, "MISSING_SELECTOR", "trail track", "trail track needs a trace, --patch ID or --since",
+              "e.g. `git opentraces trail track 0f3c9a2e` or `git opentraces trail track --since 2d`");
+  if (!patch.empty() && !since.empty())
+    cli::fail(ExitCode::kUsage, "BAD_FLAGS", "trail track", "--patch and --since cannot be combined");
+  int64_t since_ms = since.empty() ? 0 : cli::unwrap(parse_since(since));
+  git::Repo repo = open_repo();
+  std::string t = trace.rfind("t:", 0) == 0 ? trace.substr(2) : trace;
+  auto rows = cli::unwrap(trails::track(repo, t, patch, since_ms));
+  if (rows.empty() && (!t.empty() || !patch.empty()))
+    cli::fail(ExitCode::kNotFound, "NOT_ANCHORED", "trail track",
+              "no anchored lines for " + (patch.empty() ? "trace " + t : "patch " + patch) + " in this repository's notes",
+              "check the id, or run `git opentraces git-backfill` to anchor older commits");
+  std::map<std::string, int> summary;
+  for (const auto& r : rows) summary[r.current.state]++;
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.track.v1");
+    if (!patch.empty() && rows.size() == 1) {
+      json one = patch_survival_json(rows[0]);
+      for (auto& [k, v] : one.items()) doc[k] = v;
+    } else {
+      doc["trace_id"] = t.empty() ? json(nullptr) : json(rows.empty() ? t : rows[0].trace_id);
+      json ps = json::array();
+      for (const auto& r : rows) ps.push_back(patch_survival_json(r));
+      doc["patches"] = ps;
+      doc["summary"] = summary;
+    }
+    doc["phase4_states"] = {"alive_on_path", "alive_transformed", "reverted", "lost", "unknown"};
+    doc["phase5_states"] = {"alive_moved", "partially_preserved", "repaired"};
+    cli::emit_json(doc);
+    return;
+  }
+  if (rows.empty()) {
+    cli::say("no anchored patches in range");
+    return;
+  }
+  std::string head = t.empty() ? "patches" : "trace t:" + short8(rows[0].trace_id);
+  cli::say(cli::bold(head) + "  " + std::to_string(rows.size()) + " anchored patch(es)");
+  for (const auto& r : rows) {
+    const auto& s = r.current;
+    std::string where = s.current_path.empty() || s.current_path == r.file ? r.file : r.file + " → " + s.current_path;
+    char ret[16];
+    std::snprintf(ret, sizeof ret, "%.2f", s.retention_fraction);
+    std::string state = s.state.rfind("alive", 0) == 0 ? cli::green(s.state)
+                        : (s.state == "lost" || s.state == "reverted") ? cli::red(s.state) : cli::yellow(s.state);
+    cli::say("  tp:" + r.patch_id.substr(r.patch_id.find(':') + 1, 8) + "  " + where + "  " + state + "  retention " +
+             ret + (s.revert_commit.empty() ? "" : "  (reverted by " + s.revert_commit.substr(0, 8) + ")"));
+  }
+  std::string line;
+  for (const auto& [k, v] : summary) line += (line.empty() ? "" : " · ") + std::to_string(v) + " " + k;
+  cli::say(cli::dim("  " + line));
+}
+
+// ---- graph ------------------------------------------------------------------
+
+void run_graph(trails::GraphOptions opts) {
+  git::Repo repo = open_repo();
+  if (opts.trace.rfind("t:", 0) == 0) opts.trace = opts.trace.substr(2);
+  auto commits = cli::unwrap(trails::build_graph(repo, opts));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.graph.v1");
+    doc["mode"] = opts.trace.empty() ? "commit" : "trace";
+    doc["pivot_trace_id"] = opts.trace.empty() ? json(nullptr) : json(opts.trace);
+    json cs = json::array();
+    for (const auto& c : commits) {
+      json ts = json::array();
+      for (const auto& t : c.traces)
+        ts.push_back({{"trace_id", t.trace_id}, {"agent", t.agent}, {"line_count", t.lines}, {"files", t.files},
+                      {"source", "trail_notes"}, {"evidence_tier", t.best_tier}});
+      cs.push_back({{"sha", c.commit.sha}, {"short_sha", c.commit.sha.substr(0, 8)}, {"subject", c.commit.subject},
+                    {"timestamp", iso_from_ms(c.commit.time_ms)}, {"parents", c.commit.parents}, {"traces", ts}});
+    }
+    doc["commits"] = cs;
+    cli::emit_json(doc);
+    return;
+  }
+  auto tip = cli::unwrap(git::notes_tip(repo));
+  if (!tip) std::cerr << "hint: no Trace Trails notes yet; run `git opentraces git-backfill` to anchor history\n";
+  for (const auto& l : trails::render_graph(commits, 80)) cli::say(l);
+}
+
+
+// ---- sync -------------------------------------------------------------------
+
+void run_sync(const std::string& remote, bool no_push) {
+  git::Repo repo = open_repo();
+  auto r = cli::unwrap(git::sync_notes(repo, remote, !no_push));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.sync.v1");
+    doc["remote"] = r.remote;
+    doc["ref"] = git::kNotesRef;
+    doc["remote_has_notes"] = r.remote_has_notes;
+    doc["merge"] = r.merge;
+    doc["notes_changed"] = r.notes_changed;
+    doc["pushed"] = r.pushed;
+    doc["local_before"] = r.local_before.empty() ? json(nullptr) : json(r.local_before);
+    doc["remote_tip"] = r.remote_tip.empty() ? json(nullptr) : json(r.remote_tip);
+    doc["local_after"] = r.local_after.empty() ? json(nullptr) : json(r.local_after);
+    cli::emit_json(doc);
+    return;
+  }
+  std::string what = r.merge == "merged"        ? "merged " + std::to_string(r.notes_changed) + " note(s) from " + remote
+                     : r.merge == "fast_forward" ? "fast-forwarded to " + remote + "'s notes"
+                     : r.merge == "adopted"      ? "took " + remote + "'s notes (none here yet)"
+                     : r.remote_has_notes        ? "already have " + remote + "'s notes"
+                                                 : remote + " has no Trace Trails notes yet";
+  cli::say("trail sync: " + what + (r.pushed ? "; pushed " + std::string(git::kNotesRef) : "; nothing to push"));
+}
+
 }  // namespace
 
 void register_trail(CLI::App& root) {
@@ -306,9 +450,44 @@ void register_trail(CLI::App& root) {
     c->group("");  // substrate verb: hidden like upstream's `trail attach`
     c->callback([rev, file, dry] { run_attach(*rev, *file, *dry); });
   }
-  cli::add_planned(*group, "graph", "trail graph", "issue #6");
-  cli::add_planned(*group, "track", "trail track", "issue #6");
-  cli::add_planned(*group, "sync", "trail sync", "issue #6");
+  {
+    auto o = std::make_shared<trails::GraphOptions>();
+    CLI::App* c = cli::add_command(*group, "graph", "Commits and the traces whose lines they carry (80 columns)",
+                                   "  git opentraces trail graph                     last 20 commits\n"
+                                   "  git opentraces trail graph --since main        this branch only\n"
+                                   "  git opentraces trail graph --trace 0f3c9a2e    commits of one trace\n");
+    c->add_option("--limit", o->limit, "Commits to show (default 20; 0 = all)");
+    c->add_option("--since", o->since, "Leave out commits reachable from this ref");
+    c->add_option("--until", o->until, "Newest commit (default HEAD)");
+    c->add_option("--trace", o->trace, "Only commits carrying this trace (id or prefix)");
+    c->callback([o] { run_graph(*o); });
+  }
+  {
+    auto trace = std::make_shared<std::string>();
+    auto patch = std::make_shared<std::string>();
+    auto since = std::make_shared<std::string>();
+    CLI::App* c = cli::add_command(
+        *group, "track", "What became of an agent's anchored lines (alive, moved, reverted, lost...)",
+        "  git opentraces trail track 0f3c9a2e              every anchored patch of a trace, at HEAD\n"
+        "  git opentraces trail track --patch sha256:ab12   one patch, every anchor\n"
+        "  git opentraces trail track --since 2d --json     patches anchored in the last two days\n");
+    c->add_option("trace", *trace, "Trace id or prefix (t: accepted)");
+    c->add_option("--patch", *patch, "A trace patch id (or prefix), or a gitanchor id");
+    c->add_option("--since", *since, "Patches anchored on commits since 12h, 2d, an ISO date...");
+    c->callback([trace, patch, since] { run_track(*trace, *patch, *since); });
+  }
+  {
+    auto remote = std::make_shared<std::string>("origin");
+    auto no_push = std::make_shared<bool>(false);
+    CLI::App* c = cli::add_command(
+        *group, "sync", "Share Trace Trails notes: fetch a remote's, merge (cat_sort_uniq), push ours",
+        "  git opentraces trail sync                 with origin\n"
+        "  git opentraces trail sync --remote team   another remote\n"
+        "  git opentraces trail sync --no-push       fetch and merge only\n");
+    c->add_option("--remote", *remote, "Remote to sync with (default origin)");
+    c->add_flag("--no-push", *no_push, "Fetch and merge, do not push");
+    c->callback([remote, no_push] { run_sync(*remote, *no_push); });
+  }
   cli::add_planned(*group, "mature", "trail mature", "issue #6");
   cli::add_planned(*group, "pr", "trail pr", "issue #6");
 }

@@ -66,7 +66,8 @@ Result<std::optional<std::string>> read_note(const Repo& repo, const std::string
 }
 
 Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::string, NoteUpdate>& updates,
-                                     const std::string& message, const std::string& ref) {
+                                     const std::string& message, const std::string& ref,
+                                     const std::string& merge_parent) {
   git_repository* r = repo.raw();
   NotesWriteStats stats;
   std::unique_ptr<git_signature, decltype(&git_signature_free)> sig(signature(r), git_signature_free);
@@ -109,7 +110,26 @@ Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::strin
       base = nc;
       ++changed;
     }
-    if (changed == 0) return stats;
+    if (changed == 0 && merge_parent.empty()) return stats;
+    if (!merge_parent.empty()) {
+      git_oid mp;
+      git_commit* mc = nullptr;
+      if (git_oid_fromstr(&mp, merge_parent.c_str()) != 0 || git_commit_lookup(&mc, r, &mp) != 0)
+        return last_git_error("notes", "cannot read notes commit " + merge_parent);
+      CommitPtr mguard(mc);
+      git_tree* tree = nullptr;
+      if (git_commit_tree(&tree, base) != 0) return last_git_error("notes", "cannot read notes tree");
+      const git_commit* parents[2] = {base, mc};
+      git_oid merged;
+      int mrc = git_commit_create(&merged, r, nullptr, sig.get(), sig.get(), nullptr,
+                                  "Notes merged by 'git opentraces trail sync' (cat_sort_uniq)", tree, 2, parents);
+      git_tree_free(tree);
+      if (mrc != 0) return last_git_error("notes", "cannot write notes merge commit");
+      git_commit* m = nullptr;
+      if (git_commit_lookup(&m, r, &merged) != 0) return last_git_error("notes", "cannot read notes merge commit");
+      cur.reset(m);
+      base = m;
+    }
     git_reference* out = nullptr;
     int rc;
     if (*t) {
@@ -129,6 +149,25 @@ Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::strin
   }
   return make_error(ExitCode::kResource, "NOTES_BUSY", "notes",
                     ref + " kept changing under us; gave up after retries", "run the command again", true);
+}
+
+Status set_ref_cas(const Repo& repo, const std::string& ref, const std::string& target,
+                   const std::optional<std::string>& expected, const std::string& message) {
+  git_oid t, e;
+  if (git_oid_fromstr(&t, target.c_str()) != 0) return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "notes", "bad id " + target);
+  git_reference* out = nullptr;
+  int rc;
+  if (expected) {
+    if (git_oid_fromstr(&e, expected->c_str()) != 0) return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "notes", "bad id");
+    rc = git_reference_create_matching(&out, repo.raw(), ref.c_str(), &t, 1, &e, message.c_str());
+  } else {
+    rc = git_reference_create(&out, repo.raw(), ref.c_str(), &t, 0, message.c_str());
+  }
+  if (out) git_reference_free(out);
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED)
+    return make_error(ExitCode::kResource, "NOTES_BUSY", "notes", ref + " changed while we worked", "run it again", true);
+  if (rc != 0) return last_git_error("notes", "cannot update " + ref);
+  return ok_status();
 }
 
 Status write_note(const Repo& repo, const std::string& commit_sha, const std::string& text, const std::string& ref) {

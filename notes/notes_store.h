@@ -32,8 +32,16 @@ struct NotesWriteStats {
 
 // Applies `updates` (commit sha → update function) in one ref update. The functions
 // may run more than once (on retry) and must be pure.
+// With `merge_parent` (a notes commit sha), the result is a merge commit whose
+// parents are the updated tip and merge_parent (used by sync: pushable as a
+// fast-forward of the remote's notes).
 Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::string, NoteUpdate>& updates,
-                                     const std::string& message, const std::string& ref = kNotesRef);
+                                     const std::string& message, const std::string& ref = kNotesRef,
+                                     const std::string& merge_parent = {});
+
+// Moves `ref` to `target` if it still points at `expected` (nullopt = must not exist).
+Status set_ref_cas(const Repo& repo, const std::string& ref, const std::string& target,
+                   const std::optional<std::string>& expected, const std::string& message);
 
 // Replaces the note on one commit (empty text removes it).
 Status write_note(const Repo& repo, const std::string& commit_sha, const std::string& text,

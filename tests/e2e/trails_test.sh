@@ -110,4 +110,82 @@ tail -1 .git/opentraces-hook.log | jq -e . >/dev/null && pass "hook log line is 
 # Errors are clear: unknown commit → exit 6.
 run_ot trail blame deadbeefdead --json
 assert_rc 6 "unknown target"
+
+# ---- graph -----------------------------------------------------------------
+run_ot trail graph --limit 10
+assert_rc 0 "graph"
+assert_contains "$OUT" "t:${TRACE2:0:8} codex" "graph shows the codex trace under its commit"
+width="$(printf '%s\n' "$OUT" | LC_ALL=C.UTF-8 bash -c 'm=0; while IFS= read -r l; do [ ${#l} -gt $m ] && m=${#l}; done; echo $m')"
+[ "$width" -le 80 ] && pass "graph fits 80 columns" || fail "graph is $width columns wide"
+run_ot trail graph --json --trace "${TRACE:0:8}"
+assert_envelope "graph"
+assert_eq "$TRACE" "$(jq_out '.commits[0].traces[0].trace_id')" "graph --trace keeps the trace's commits"
+
+# ---- track: survival states -----------------------------------------------
+surv() { run_ot trail track --patch "$1" --json; jq_out '.current_survival.survival_state'; }
+track_repo="$(new_repo track)"
+cd "$track_repo"
+mk_record() {  # mk_record TRACE PATCH FILE TEXT
+  jq -n --arg t "$1" --arg p "$2" --arg f "$3" --arg x "$4" '{trace_id: $t, agent: {name: "claude-code"},
+    patches: [{patch_id: $p, file_path: $f, step_index: 1, tool_call_id: "c", tool_name: "Write",
+               operation: "create", old_text: "", authored_text: $x}]}' > "$T/rec-$2.json"
+  "$OT_BIN" trail attach --patches "$T/rec-$2.json" >/dev/null
+}
+printf 'def keep():\n    return 1\n' > keep.py; git add keep.py; git commit -q -m keep
+mk_record "$TRACE" "sha256:keep" keep.py $'def keep():\n    return 1\n'
+printf 'def moved():\n    return 2\n' > move.py; git add move.py; git commit -q -m move
+mk_record "$TRACE" "sha256:move" move.py $'def moved():\n    return 2\n'
+printf 'def gone():\n    return 3\n' > gone.py; git add gone.py; git commit -q -m gone
+mk_record "$TRACE" "sha256:gone" gone.py $'def gone():\n    return 3\n'
+printf 'x = "revert me"\ny = "please"\n' > rev.py; git add rev.py; git commit -q -m rev
+mk_record "$TRACE" "sha256:rev" rev.py $'x = "revert me"\ny = "please"\n'
+rev_commit="$(git rev-parse HEAD)"
+printf '# pre\n' > pre.py; git add pre.py; git commit -q -m pre
+git mv move.py moved/ 2>/dev/null || { mkdir moved; git mv move.py moved/move.py; }
+git commit -q -m "move file"
+printf 'other = 1\n' > gone.py; git commit -q -a -m "delete lines"
+git revert --no-edit "$rev_commit" >/dev/null
+assert_eq "alive_on_path" "$(surv sha256:keep)" "untouched lines are alive_on_path"
+assert_eq "alive_moved" "$(surv sha256:move)" "a moved file gives alive_moved"
+assert_eq "lost" "$(surv sha256:gone)" "deleted lines are lost"
+assert_eq "reverted" "$(surv sha256:rev)" "a revert gives reverted"
+run_ot trail track "t:${TRACE:0:8}" --json
+assert_eq "4" "$(jq_out '.patches | length')" "track by trace lists its 4 patches"
+
+# ---- sync: two clones and a bare remote --------------------------------------
+git init -q --bare "$T/remote.git"
+src="$(new_repo src)"
+git -C "$src" remote add origin "$T/remote.git"
+git -C "$src" push -q origin main
+git clone -q "$T/remote.git" "$T/alice"
+git clone -q "$T/remote.git" "$T/bob"
+cd "$T/alice"; printf 'alice_code = 1\nalice_more = 2\n' > a.py; git add a.py; git commit -q -m alice; git push -q origin main
+mk_record "$TRACE" "sha256:alice" a.py $'alice_code = 1\nalice_more = 2\n'
+cd "$T/bob"; git pull -q --no-rebase origin main
+printf 'bob_code = 1\nbob_more = 2\n' > b.py; git add b.py; git commit -q -m bob; git push -q origin main
+mk_record "$TRACE2" "sha256:bob" b.py $'bob_code = 1\nbob_more = 2\n'
+# Both annotate the same commit too: the union must keep both lines.
+cd "$T/alice"; git pull -q --no-rebase origin main
+run_ot trail sync --json
+assert_rc 0 "alice sync"
+assert_envelope "sync"
+cd "$T/bob"
+run_ot trail sync --json
+assert_rc 0 "bob sync"
+assert_eq "merged" "$(jq_out .merge)" "bob merges alice's notes"
+cd "$T/alice"
+run_ot trail sync --json
+assert_eq "fast_forward" "$(jq_out .merge)" "alice fast-forwards to the merged notes"
+for who in alice bob; do
+  cd "$T/$who"
+  run_ot trail blame "$(git log --format=%H --grep=alice -1)" --json
+  assert_eq "$TRACE" "$(jq_out '.traces[0].trace_id')" "$who sees alice's attribution"
+  run_ot trail blame "$(git log --format=%H --grep=bob -1)" --json
+  assert_eq "$TRACE2" "$(jq_out '.traces[0].trace_id')" "$who sees bob's attribution"
+done
+before="$(git -C "$T/bob" rev-parse refs/notes/opentraces)"
+cd "$T/bob"; run_ot trail sync --json; run_ot trail sync --json
+assert_eq "$before" "$(git -C "$T/bob" rev-parse refs/notes/opentraces)" "sync twice changes nothing"
+assert_eq "false" "$(jq_out .pushed)" "second sync pushes nothing"
+assert_eq "$(git -C "$T/alice" rev-parse refs/notes/opentraces)" "$before" "both clones hold the same notes"
 finish
