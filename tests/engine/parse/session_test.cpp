@@ -125,6 +125,6 @@ TEST_CASE("a large session parses quickly and with bounded work", "[parse][sessi
 #ifdef NDEBUG
   CHECK(ms < 1000);
 #else
-  CHECK(ms < 10000);  // debug/sanitizer builds are slower; release must stay under 1 s
+  CHECK(ms < 60000);  // unoptimised/sanitizer builds: only a runaway check; release must stay under 1 s
 #endif
 }
