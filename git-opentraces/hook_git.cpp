@@ -49,14 +49,18 @@ void post_commit() {
         line["skipped"] = "rebase_in_progress";  // post-rewrite re-anchors the rebased commits
       } else {
         auto cands = trails::candidates_from_bucket(repo->workdir(), now_ms() - kWindowMs);
+        trails::CandidateSet set;
         if (!cands.ok()) {
-          line["skipped"] = "candidates_unavailable";
-          line["error"] = cands.error().code + ": " + cands.error().message;
+          // No bucket candidates; a cherry-pick -x source can still carry facts over.
+          line["candidates_error"] = cands.error().code + ": " + cands.error().message;
         } else {
-          line["traces_in_window"] = cands->traces_in_window;
-          line["candidates"] = cands->traces.size();
-          line["patches"] = cands->patches.size();
-          auto out = trails::anchor_commit(*repo, *head, cands->patches, {});
+          set = std::move(*cands);
+        }
+        {
+          line["traces_in_window"] = set.traces_in_window;
+          line["candidates"] = set.traces.size();
+          line["patches"] = set.patches.size();
+          auto out = trails::anchor_commit(*repo, *head, set.patches, {});
           if (!out.ok()) {
             line["error"] = out.error().code + ": " + out.error().message;
           } else {

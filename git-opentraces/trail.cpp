@@ -8,6 +8,7 @@
 
 #include "engine/trails/anchor.h"
 #include "engine/trails/blame.h"
+#include "engine/trails/bucket_source.h"
 #include "engine/trails/candidates.h"
 #include "engine/trails/graph.h"
 #include "engine/trails/survival.h"
@@ -19,6 +20,7 @@
 #include "notes/sync.h"
 
 namespace ot::cmd {
+void register_trail_mature(CLI::App& trail_group);  // git-opentraces/backfill.cpp
 namespace {
 
 namespace fs = std::filesystem;
@@ -214,29 +216,8 @@ void run_blame(std::vector<std::string> args, bool lines, bool full) {
 
 void run_attach(const std::string& rev, const std::string& file, bool dry_run) {
   git::Repo repo = open_repo();
-  std::string text = cli::unwrap(ot::read_file(file));
-  std::vector<json> docs;
-  json whole = json::parse(text, nullptr, false);
-  if (!whole.is_discarded() && whole.is_object()) {
-    docs.push_back(whole);
-  } else {
-    size_t start = 0;
-    int lineno = 0;
-    while (start < text.size()) {
-      size_t nl = text.find('\n', start);
-      if (nl == std::string::npos) nl = text.size();
-      std::string line = text.substr(start, nl - start);
-      start = nl + 1;
-      ++lineno;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      json j = json::parse(line, nullptr, false);
-      if (j.is_discarded())
-        cli::fail(ExitCode::kUsage, "INVALID_JSON", "trail attach",
-                  file + ":" + std::to_string(lineno) + ": not valid JSON", "one JSON document per line");
-      docs.push_back(std::move(j));
-    }
-  }
-  auto patches = trails::patches_from_documents(docs);
+  auto cands = cli::unwrap(trails::candidates_from_file(file));
+  auto& patches = cands.patches;
   trails::AnchorOptions opts;
   opts.write = !dry_run;
   auto out = cli::unwrap(trails::anchor_commit(repo, rev, patches, opts));
@@ -488,7 +469,7 @@ void register_trail(CLI::App& root) {
     c->add_flag("--no-push", *no_push, "Fetch and merge, do not push");
     c->callback([remote, no_push] { run_sync(*remote, *no_push); });
   }
-  cli::add_planned(*group, "mature", "trail mature", "issue #6");
+  register_trail_mature(*group);
   cli::add_planned(*group, "pr", "trail pr", "issue #6");
 }
 

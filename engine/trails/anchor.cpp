@@ -24,6 +24,43 @@ int count_attributed(const std::vector<Fact>& facts, const git::CommitDiff& diff
   return n;
 }
 
+// The lines each fact covered in `sha`, as verbatim patches (re-anchoring input).
+std::vector<MatchablePatch> facts_as_patches(const git::Repo& repo, const std::string& sha, const std::vector<Fact>& facts) {
+  std::vector<MatchablePatch> out;
+  std::map<std::string, std::vector<std::string>> files;
+  for (const auto& f : facts) {
+    auto it = files.find(f.file);
+    if (it == files.end()) {
+      auto lines = git::file_lines_at(repo, sha, f.file);
+      it = files.emplace(f.file, lines.ok() ? *lines : std::vector<std::string>{}).first;
+    }
+    if (static_cast<size_t>(f.end_line) > it->second.size()) continue;
+    MatchablePatch p;
+    p.trace_id = f.trace_id;
+    p.agent = f.agent;
+    p.model = f.model;
+    p.patch_id = f.patch_id;
+    p.step_index = f.step_index;
+    p.file_path = f.file;
+    p.operation = "verbatim";
+    p.verbatim = true;
+    for (int ln = f.start_line; ln <= f.end_line; ++ln) p.authored_text += it->second[static_cast<size_t>(ln - 1)] + "\n";
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// `git cherry-pick -x` names its source; that commit's facts are candidates too.
+std::string cherry_pick_source(const git::Repo& repo, const std::string& sha) {
+  auto msg = git::commit_message(repo, sha);
+  if (!msg.ok()) return {};
+  const std::string tag = "(cherry picked from commit ";
+  size_t at = msg->rfind(tag);
+  if (at == std::string::npos) return {};
+  std::string src = msg->substr(at + tag.size(), 40);
+  return src.size() == 40 ? src : std::string();
+}
+
 }  // namespace
 
 Result<std::set<std::string>> anchored_patch_ids(const git::Repo& repo, const std::string& rev, int max_commits) {
@@ -90,7 +127,15 @@ Result<AnchorOutcome> anchor_commit(const git::Repo& repo, std::string_view rev,
                                     const std::vector<MatchablePatch>& patches, const AnchorOptions& opts) {
   auto diff = git::commit_diff(repo, rev);
   if (!diff.ok()) return diff.error();
-  if (diff->merge || patches.empty()) {
+  std::vector<MatchablePatch> all = patches;
+  if (std::string src = cherry_pick_source(repo, diff->commit.sha); !src.empty()) {
+    auto note = git::read_note(repo, src);
+    if (note.ok() && *note) {
+      auto ps = facts_as_patches(repo, src, parse_note(**note).facts);
+      all.insert(all.end(), ps.begin(), ps.end());
+    }
+  }
+  if (diff->merge || all.empty()) {
     AnchorOutcome out = compute_anchor(repo, *diff, {}, {}, opts);
     if (!out.skipped) {
       out.skipped = true;
@@ -100,7 +145,7 @@ Result<AnchorOutcome> anchor_commit(const git::Repo& repo, std::string_view rev,
   }
   auto skip = anchored_patch_ids(repo, diff->commit.sha, opts.ancestor_scan);
   if (!skip.ok()) return skip.error();
-  AnchorOutcome out = compute_anchor(repo, *diff, patches, *skip, opts);
+  AnchorOutcome out = compute_anchor(repo, *diff, all, *skip, opts);
   if (!opts.write || out.facts.empty()) return out;
   std::vector<Fact> fresh = out.facts;
   std::map<std::string, git::NoteUpdate> u;
@@ -146,21 +191,10 @@ Result<RewriteOutcome> reanchor_rewritten(const git::Repo& repo,
       for (const auto& f : parsed.facts) {
         stale_lines.push_back(fact_line(f));
         ++out.facts_in;
-        auto lines = git::file_lines_at(repo, old_sha, f.file);
-        if (!lines.ok() || static_cast<size_t>(f.end_line) > lines->size()) continue;
-        MatchablePatch p;
-        p.trace_id = f.trace_id;
-        p.agent = f.agent;
-        p.model = f.model;
-        p.patch_id = f.patch_id;
-        p.step_index = f.step_index;
-        p.file_path = f.file;
-        p.operation = "verbatim";
-        p.verbatim = true;
-        for (int ln = f.start_line; ln <= f.end_line; ++ln) p.authored_text += (*lines)[static_cast<size_t>(ln - 1)] + "\n";
         if (!tier_of.count(f.patch_id) || tier_rank(f.tier) > tier_rank(tier_of[f.patch_id])) tier_of[f.patch_id] = f.tier;
-        patches.push_back(std::move(p));
       }
+      auto ps = facts_as_patches(repo, old_sha, parsed.facts);
+      patches.insert(patches.end(), ps.begin(), ps.end());
     }
     if (stale_lines.empty()) continue;
     auto diff = git::commit_diff(repo, new_sha);

@@ -18,6 +18,11 @@ struct CandidateSet {
   int traces_in_window = 0;   // before the repository filter
 };
 
+// Candidates from a file instead of the bucket (trail attach, git-backfill
+// --patches): a TraceRecord JSON document, or JSON Lines of records or of
+// {"trace_id","agent","model","cwd","patch":{...}}. Errors: INVALID_JSON (2) naming the line.
+Result<CandidateSet> candidates_from_file(const std::filesystem::path& file);
+
 // Traces active in [from_ms, to_ms] (to_ms 0 = now) with cwd inside `repo_root`.
 Result<CandidateSet> candidates_from_bucket(const std::filesystem::path& repo_root, int64_t from_ms, int64_t to_ms = 0);
 

@@ -76,8 +76,13 @@ jq -n --arg t "$TRACE2" '{trace_id: $t, agent: {name: "codex"}, patches: [
 run_ot trail attach --patches "$T/r2.json"
 assert_rc 0 "attach second trace"
 printf 'extra = 1\n' > other.py && git add other.py && git commit -q -m "human other"
-# Reorder: "human other" before "agent util" (and above "human util").
-GIT_SEQUENCE_EDITOR="sed -i -n '2p;3p;1p'" git rebase -q -i HEAD~3 >/dev/null 2>&1 || fail "rebase -i reorder"
+# Reorder: "human other" first, then "human util", "agent util".
+printf '#!/bin/sh\n{ sed -n 3p "$1"; sed -n 1,2p "$1"; sed -n "4,\\$p" "$1"; } > "$1.new" && mv "$1.new" "$1"\n' > "$T/reorder.sh"
+chmod +x "$T/reorder.sh"
+old_agent="$(git rev-parse HEAD~1)"
+GIT_SEQUENCE_EDITOR="$T/reorder.sh" git rebase -q -i HEAD~3 >/dev/null 2>&1 || fail "rebase -i reorder"
+assert_eq "human other" "$(git log --format=%s -1 HEAD~2)" "rebase really reordered the commits"
+[ "$(git log --format=%H --grep='agent util' -1)" != "$old_agent" ] && pass "the agent commit was rewritten" || fail "agent commit not rewritten"
 agent_commit="$(git log --format=%H --grep='agent util' -1)"
 run_ot trail blame "$agent_commit" --json
 assert_eq "2" "$(jq_out .coverage.attributed)" "rebase: the agent commit keeps its 2 attributed lines"
@@ -87,10 +92,18 @@ run_ot trail blame "$other" --json
 assert_eq "0" "$(jq_out .coverage.attributed)" "rebase: the human commit has no attribution"
 
 # Squash the agent commit into the human one: the squashed commit carries the facts.
-GIT_SEQUENCE_EDITOR="sed -i '2s/^pick/squash/'" GIT_EDITOR=true git rebase -q -i HEAD~3 >/dev/null 2>&1 || fail "rebase -i squash"
+GIT_SEQUENCE_EDITOR="sed -i '3s/^pick/squash/'" GIT_EDITOR=true git rebase -q -i HEAD~3 >/dev/null 2>&1 || fail "rebase -i squash"
 sq="$(git log --format=%H --grep='agent util' -1)"
 run_ot trail blame "$sq" --json
 assert_eq "2" "$(jq_out .coverage.attributed)" "squash: the agent's 2 lines are attributed on the squashed commit"
+assert_eq "3" "$(jq_out .coverage.total)" "squash: the squashed commit also has the human's line"
+
+# Cherry-pick -x onto another branch: the post-commit hook carries the facts over.
+git checkout -q -b picked main
+git cherry-pick -x "$sq" >/dev/null 2>&1 || fail "cherry-pick"
+run_ot trail blame HEAD --json
+assert_eq "2" "$(jq_out .coverage.attributed)" "cherry-pick -x: the agent's lines are attributed on the picked commit"
+git checkout -q feature
 
 # Merge commits are skipped by the matcher; empty and merge commits do not break blame.
 git checkout -q main
@@ -151,6 +164,31 @@ assert_eq "lost" "$(surv sha256:gone)" "deleted lines are lost"
 assert_eq "reverted" "$(surv sha256:rev)" "a revert gives reverted"
 run_ot trail track "t:${TRACE:0:8}" --json
 assert_eq "4" "$(jq_out '.patches | length')" "track by trace lists its 4 patches"
+
+# ---- git-backfill: history made without the hook ---------------------------
+bf="$(new_repo backfill)"
+cd "$bf"
+printf 'def one():\n    return "one"\n' > one.py; git add one.py; git commit -q -m one
+printf 'human = True\n' > h.py; git add h.py; git commit -q -m human
+printf 'def three():\n    return "three"\n' > three.py; git add three.py; git commit -q -m three
+jq -n --arg t "$TRACE" '{trace_id: $t, agent: {name: "pi"}, patches: [
+  {patch_id: "sha256:b1", file_path: "one.py", step_index: 1, tool_call_id: "a", tool_name: "write",
+   operation: "create", old_text: "", authored_text: "def one():\n    return \"one\"\n"},
+  {patch_id: "sha256:b3", file_path: "three.py", step_index: 2, tool_call_id: "b", tool_name: "write",
+   operation: "create", old_text: "", authored_text: "def three():\n    return \"three\"\n"}]}' > "$T/bf.json"
+run_ot git-backfill --patches "$T/bf.json" --json
+assert_rc 0 "git-backfill"
+assert_envelope "git-backfill"
+assert_eq "4/2" "$(jq_out '"\(.commits_scanned)/\(.commits_correlated)"')" "backfill scans 4 commits, attributes 2"
+assert_eq "2" "$(jq_out .notes_changed)" "backfill writes 2 notes"
+run_ot trail blame "$(git log --format=%H --grep=human -1)" --json
+assert_eq "0" "$(jq_out .coverage.attributed)" "backfill leaves the human commit alone"
+run_ot trail blame HEAD --json
+assert_eq "2" "$(jq_out .coverage.attributed)" "backfill attributes the agent commit"
+run_ot git-backfill --patches "$T/bf.json" --json
+assert_eq "0" "$(jq_out .notes_changed)" "backfill is idempotent"
+run_ot git-backfill --max-commits 0 --json
+assert_rc 2 "backfill rejects --max-commits 0"
 
 # ---- sync: two clones and a bare remote --------------------------------------
 git init -q --bare "$T/remote.git"
