@@ -1,20 +1,193 @@
-// `git opentraces bucket`: The private bucket: status, list, verify, repair, export/import
-// Planned: every verb answers NOT_IMPLEMENTED until issue #4 lands.
+// `git opentraces bucket`: the private store — status, list, verify, repair,
+// export/import (docs/bucket.md). Engine: engine/bucket/.
+#include <cstdio>
+
+#include "engine/bucket/bucket.h"
+#include "engine/bucket/spool.h"
+#include "engine/util/time.h"
 #include "git-opentraces/cli.h"
 
 namespace ot::cmd {
 
+namespace {
+
+std::unique_ptr<bucket::Bucket> open_bucket() { return cli::unwrap(bucket::open_and_drain()); }
+
+std::string human_bytes(int64_t n) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 4) v /= 1024, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
+std::string short_id(const std::string& id) { return id.size() > 12 ? id.substr(0, 12) : id; }
+
+std::string clip(std::string s, size_t n) {
+  if (s.size() <= n) return s;
+  size_t cut = n - 1;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  return s.substr(0, cut) + "…";
+}
+
+size_t count_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  size_t n = 0;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file()) ++n;
+  return n;
+}
+
+void run_status() {
+  auto b = open_bucket();
+  json s = cli::unwrap(b->status());
+  auto pending = bucket::spool_pending();
+  size_t spool_pending = pending.ok() ? pending->size() : 0;
+  size_t quarantined = count_dir(spool_dir() / "quarantine");
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.bucket.health.v1");
+    for (auto& [k, v] : s.items()) doc[k] = v;
+    doc["spool"] = {{"root", spool_dir().string()}, {"pending", spool_pending}, {"quarantined", quarantined}};
+    doc["digest"] = s["bucket_digest"];
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say(cli::bold("Bucket") + "  " + s["root"].get<std::string>());
+  char line[256];
+  std::snprintf(line, sizeof line, "  traces       %lld in %lld project%s · %lld generations · %lld objects (%s)",
+                (long long)s["trace_count"], (long long)s["project_count"], s["project_count"] == 1 ? "" : "s",
+                (long long)s["generation_count"], (long long)s["object_count"], human_bytes(s["object_bytes"]).c_str());
+  cli::say(line);
+  std::snprintf(line, sizeof line, "  events       %lld · %lld traces seen by hooks or records", (long long)s["event_count"],
+                (long long)s["active_trace_count"]);
+  cli::say(line);
+  std::snprintf(line, sizeof line, "  security     %lld scanned · %lld unscanned · %lld syncable", (long long)s["scanned_count"],
+                (long long)s["unscanned_count"], (long long)s["syncable_count"]);
+  cli::say(line);
+  cli::say("  last ingest  " + (s["last_ingest_at"].is_string() ? s["last_ingest_at"].get<std::string>() : std::string("never")));
+  std::snprintf(line, sizeof line, "  spool        %zu pending · %zu quarantined", spool_pending, quarantined);
+  cli::say(quarantined ? cli::yellow(line) : std::string(line));
+  cli::say("  digest       " + cli::dim(s["bucket_digest"].get<std::string>()));
+  if (s["trace_count"] == 0) cli::say("\nNo traces yet: `git opentraces capture ingest SESSION.jsonl` stores one.");
+}
+
+std::string sync_state(const json& row) {
+  if (!row.value("scanned", false)) return "unknown";
+  return row.value("syncable", false) ? "cleared" : "not_cleared";
+}
+
+void run_list(const bucket::ListOptions& opts, const std::string& since, bool count_only) {
+  bucket::ListOptions o = opts;
+  if (!since.empty()) o.since_ms = cli::unwrap(parse_since(since));
+  auto b = open_bucket();
+  auto page = cli::unwrap(b->list(o));
+  json s = cli::unwrap(b->status());
+  int64_t unknown = s["unscanned_count"];
+  if (count_only) {
+    if (cli::globals().json) {
+      auto doc = cli::envelope("opentraces.bucket.list.v1");
+      doc["count"] = page.total;
+      doc["total"] = s["trace_count"];
+      doc["unknown_status_count"] = unknown;
+      cli::emit_json(doc);
+    } else {
+      cli::say(std::to_string(page.total));
+    }
+    return;
+  }
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.bucket.list.v1");
+    json rows = json::array();
+    for (const auto& r : page.rows) {
+      rows.push_back({{"trace_id", r["trace_id"]},
+                      {"project_slug", r["project_slug"]},
+                      {"title", clip(r.value("title", ""), 80)},
+                      {"written_at", r["written_at"]},
+                      {"lifecycle", r.value("lifecycle", "provisional")},
+                      {"sync_state", sync_state(r)},
+                      {"security_stale", r.value("scanned", false) ? json(r.value("security_stale", false)) : json("unknown")},
+                      {"agent_name", r.value("agent_name", "")},
+                      {"agent_model", r.value("agent_model", "")},
+                      {"generation", r.value("generation", 1)},
+                      {"step_count", r.value("step_count", 0)},
+                      {"patch_count", r.value("patch_count", 0)},
+                      {"timestamp_start", r.value("timestamp_start", json())}});
+    }
+    doc["rows"] = rows;
+    doc["cursor"] = page.next_cursor.empty() ? json() : json(page.next_cursor);
+    doc["total"] = page.total;
+    doc["unknown_status_count"] = unknown;
+    cli::emit_json(doc);
+    return;
+  }
+  if (page.rows.empty()) {
+    cli::say(page.total ? "No more traces." : "No traces match.");
+    return;
+  }
+  char line[512];
+  std::snprintf(line, sizeof line, "%-12s  %-20s  %-11s  %-22s  %5s  %s", "TRACE", "WRITTEN", "AGENT", "PROJECT", "STEPS", "TITLE");
+  cli::say(cli::bold(line));
+  for (const auto& r : page.rows) {
+    std::string written = r.value("written_at", "").substr(0, 19);
+    std::snprintf(line, sizeof line, "%-12s  %-20s  %-11s  %-22s  %5d  %s", short_id(r.value("trace_id", "")).c_str(),
+                  written.c_str(), clip(r.value("agent_name", ""), 11).c_str(), clip(r.value("project_slug", ""), 22).c_str(),
+                  r.value("step_count", 0), clip(r.value("title", ""), 60).c_str());
+    cli::say(line);
+  }
+  std::string footer = std::to_string(page.rows.size()) + " of " + std::to_string(page.total) + " trace(s)";
+  if (!page.next_cursor.empty()) footer += " · next page: --cursor " + page.next_cursor;
+  cli::say(cli::dim(footer));
+}
+
+}  // namespace
+
 void register_bucket(CLI::App& root) {
-  CLI::App* group = cli::add_command(root, "bucket", "The private bucket: status, list, verify, repair, export/import [planned]");
+  CLI::App* group = cli::add_command(root, "bucket", "The private bucket: status, list, verify, repair, export/import",
+                                     "  git opentraces bucket status\n"
+                                     "  git opentraces bucket list --since 7d\n"
+                                     "  git opentraces bucket verify --full\n");
   group->require_subcommand(1);
-  cli::add_planned(*group, "status", "bucket status", "issue #4");
-  cli::add_planned(*group, "list", "bucket list", "issue #4");
-  cli::add_planned(*group, "verify", "bucket verify", "issue #4");
-  cli::add_planned(*group, "repair", "bucket repair", "issue #4");
-  cli::add_planned(*group, "prune", "bucket prune", "issue #4");
-  cli::add_planned(*group, "export", "bucket export", "issue #4");
-  cli::add_planned(*group, "import", "bucket import", "issue #4");
-  cli::add_planned(*group, "replay", "bucket replay", "issue #4");
+
+  CLI::App* status = cli::add_command(*group, "status", "Counts, security state, last ingest and digest (O(1))",
+                                      "  git opentraces bucket status\n  git opentraces bucket status --json\n");
+  status->callback([] { run_status(); });
+
+  auto lo = std::make_shared<bucket::ListOptions>();
+  auto since = std::make_shared<std::string>();
+  auto count = std::make_shared<bool>(false);
+  auto opt = [](std::shared_ptr<bucket::ListOptions> o, std::optional<std::string> bucket::ListOptions::*field) {
+    return [o, field](const std::string& v) { (*o).*field = v; };
+  };
+  CLI::App* list = cli::add_command(*group, "list", "List stored traces, oldest first, with filters and paging",
+                                    "  git opentraces bucket list\n"
+                                    "  git opentraces bucket list --agent codex --since 2d\n"
+                                    "  git opentraces bucket list --file src/calc.py --json\n"
+                                    "  git opentraces bucket list --unscanned --count\n");
+  list->add_option_function<std::string>("--project", opt(lo, &bucket::ListOptions::project), "Only this project slug");
+  list->add_option_function<std::string>("--agent", opt(lo, &bucket::ListOptions::agent), "Only this agent (claude-code, codex, pi)");
+  list->add_option_function<std::string>("--model", opt(lo, &bucket::ListOptions::model), "Only traces that used this model");
+  list->add_option_function<std::string>("--file", opt(lo, &bucket::ListOptions::file), "Only traces that patched this file");
+  list->add_option_function<std::string>("--tool", opt(lo, &bucket::ListOptions::tool), "Only traces that called this tool");
+  list->add_option_function<std::string>("--skill", opt(lo, &bucket::ListOptions::skill), "Only traces that used this skill");
+  list->add_option_function<std::string>("--commit", opt(lo, &bucket::ListOptions::commit), "Only traces linked to this commit");
+  list->add_option("--since", *since, "Written at or after: 7d, 12h, 30m, or an ISO date");
+  list->add_flag("--unscanned", lo->unscanned, "Security status unknown");
+  list->add_flag("--unsynced", lo->unsynced, "Not cleared for sync");
+  list->add_flag("--unfiltered", lo->unfiltered, "Scanned but not cleared");
+  list->add_flag("--security-stale", lo->security_stale, "Scanned with an older security version");
+  list->add_option("--limit", lo->limit, "Rows per page (1..1000, default 50)");
+  list->add_option("--cursor", lo->cursor, "Continue after a previous page");
+  list->add_flag("--count", *count, "Print only how many traces match");
+  list->callback([lo, since, count] { run_list(*lo, *since, *count); });
+
+  cli::add_planned(*group, "verify", "Re-hash objects and check index consistency", "issue #4");
+  cli::add_planned(*group, "repair", "Rebuild indexes and counters from the objects", "issue #4");
+  cli::add_planned(*group, "prune", "Find unreferenced objects", "issue #4");
+  cli::add_planned(*group, "export", "Write the portable bucket to a directory", "issue #4");
+  cli::add_planned(*group, "import", "Read a portable bucket", "issue #4");
+  cli::add_planned(*group, "replay", "Re-apply trail events into a repository", "issue #4");
 }
 
 }  // namespace ot::cmd
