@@ -13,7 +13,9 @@
 #include "engine/bucket/spool.h"
 #include "engine/bucket/store_ops.h"
 #include "engine/bucket/txn.h"
+#include "engine/parse/patches.h"
 #include "engine/project/project.h"
+#include "engine/schema/patch.h"
 #include "engine/util/fs.h"
 #include "engine/util/log.h"
 #include "engine/util/time.h"
@@ -49,6 +51,21 @@ Result<int> apply_hook_event(Txn& txn, const json& item, DrainItem& out) {
   event.erase("kind");
   event["event_type"] = "hook_event";
   std::vector<json> events{event};
+  // An edit tool's PostToolUse also yields the trace patches it made (same ids as the
+  // transcript parser gives, so a later ingest of the session agrees).
+  const json& payload = item.contains("payload") ? item["payload"] : json();
+  if (str_at(item, "event") == "PostToolUse" && payload.is_object() && payload.contains("tool_input")) {
+    std::string tool = str_at(payload, "tool_name");
+    if (parse::is_edit_tool(tool)) {
+      parse::PatchContext ctx;
+      ctx.trace_id = tid;
+      ctx.cwd = str_at(payload, "cwd").empty() ? str_at(item, "cwd") : str_at(payload, "cwd");
+      ctx.tool_call_id = str_at(payload, "tool_use_id");
+      ctx.capture_method = {"hook_posttooluse"};
+      for (const auto& p : parse::patches_from_tool_call(tool, payload["tool_input"], ctx))
+        events.push_back({{"event_type", "trace_patch_created"}, {"patch", schema::to_json(p)}});
+    }
+  }
   int64_t ms = ms_from_iso(str_at(item, "received_at")).value_or(now_ms());
   OT_TRY_STATUS(op_touch_activity(txn, tid, str_at(item, "agent"), str_at(item, "cwd"), ms));
   return op_append_events(txn, tid, events);

@@ -1,5 +1,7 @@
 #include "engine/bucket/ingest.h"
 
+#include "engine/parse/session.h"
+#include "engine/schema/record.h"
 #include "engine/util/fs.h"
 
 namespace ot::bucket {
@@ -21,10 +23,15 @@ Result<json> record_from_session_file(const std::filesystem::path& path, std::st
       // not one document: a JSONL session
     }
   }
-  return make_error(ExitCode::kUnavailable, "PARSER_UNAVAILABLE", "capture",
-                    "no session parser is available yet for " + path.string() +
-                        (agent_hint.empty() ? "" : " (agent " + std::string(agent_hint) + ")"),
-                    "the parsers arrive with issue #3; pass a TraceRecord JSON file meanwhile");
+  std::optional<parse::AgentFormat> hint;
+  if (!agent_hint.empty()) {
+    auto f = parse::agent_from_name(agent_hint);
+    if (!f.ok()) return f.error();
+    hint = *f;
+  }
+  auto record = parse::parse_session_file(path, hint);
+  if (!record.ok()) return record.error();
+  return schema::to_json(*record);
 }
 
 }  // namespace ot::bucket

@@ -12,7 +12,8 @@
 namespace ot::bucket {
 
 // PARSER_UNAVAILABLE (exit 5) when no parser can read this file yet: the drain leaves
-// such items in the spool. Other errors mean the file itself is bad.
+// such items in the spool. Other errors (parser errors, exit 2/3) mean the file itself
+// is bad.
 Result<json> record_from_session_file(const std::filesystem::path& path, std::string_view agent_hint);
 
 }  // namespace ot::bucket

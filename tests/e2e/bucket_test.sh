@@ -63,27 +63,33 @@ assert_rc 2 "capture of a missing file"
 assert_contains "$ERR" "no session file" "missing file error says what"
 echo '{"steps": []}' > "$T/noid.json"
 run_ot capture ingest "$T/noid.json" --json
-assert_rc 5 "a file no parser can read yet (or without trace_id) is refused"
+assert_rc 2 "a file that is no session is refused"
+assert_eq "INGEST_FAILED" "$(jq_out .error.code)" "refusal code"
+run_ot capture ingest "$OT_FIXTURES/sessions/codex/codex-calc.jsonl" --agent codex --json
+assert_rc 0 "capture a real Codex session"
+codex_id=$(jq_out .trace_id)
+run_ot capture ingest "$OT_FIXTURES/sessions/codex/codex-calc.jsonl" --json
+assert_eq "false" "$(jq_out .changed)" "re-capturing the real session is a no-op"
 
 # --- list
 run_ot bucket list --json
 assert_rc 0 "bucket list"
 assert_eq "opentraces.bucket.list.v1" "$(jq_out .schema_version)" "list schema id"
-assert_eq "3" "$(jq_out .total)" "three traces"
+assert_eq "4" "$(jq_out .total)" "four traces"
 assert_eq "2" "$(jq_out '.rows[0].generation')" "row shows the latest generation"
 assert_eq "unknown" "$(jq_out '.rows[0].sync_state')" "unscanned rows are unknown"
 run_ot bucket list --agent codex --json
-assert_eq "22222222-aaaa-4bbb-8ccc-000000000002" "$(jq_out '.rows[0].trace_id')" "--agent filter"
+assert_eq "22222222-aaaa-4bbb-8ccc-000000000002 $codex_id" "$(jq_out '[.rows[].trace_id] | join(" ")')" "--agent filter"
 run_ot bucket list --file src/x.py --count --json
 assert_eq "1" "$(jq_out .count)" "--file filter with --count"
 run_ot bucket list --limit 2 --json
 assert_eq "2" "$(jq_out '.rows | length')" "--limit pages"
 cursor=$(jq_out .cursor)
 run_ot bucket list --limit 2 --cursor "$cursor" --json
-assert_eq "1" "$(jq_out '.rows | length')" "--cursor continues"
+assert_eq "2" "$(jq_out '.rows | length')" "--cursor continues"
 assert_eq "null" "$(jq_out .cursor)" "last page has no cursor"
 run_ot bucket list
-assert_contains "$OUT" "3 of 3 trace(s)" "human list footer"
+assert_contains "$OUT" "4 of 4 trace(s)" "human list footer"
 run_ot bucket list --since yesterday-ish
 assert_rc 2 "bad --since is a usage error"
 
@@ -97,7 +103,7 @@ spool_item 'garbage'
 run_ot bucket status --json
 assert_eq "4" "$(jq_out .event_count)" "hook and trail events drained"
 assert_eq "0" "$(jq_out .spool.pending)" "spool emptied"
-assert_eq "1" "$(jq_out .spool.quarantined)" "garbage quarantined, not dropped"
+assert_eq "2" "$(jq_out .spool.quarantined)" "garbage (and the refused capture) quarantined, not dropped"
 assert_contains "$(cat "$OPENTRACES_HOME"/logs/*.log)" "quarantined" "quarantine is logged"
 
 # --- the lock: a second process waits (bounded), then exits 3 with a retryable error
@@ -123,7 +129,7 @@ assert_rc 0 "capture while the bucket is busy"
 assert_eq "true" "$(jq_out .queued)" "capture is queued"
 wait "$holder"
 run_ot bucket list --count --json
-assert_eq "4" "$(jq_out .count)" "queued capture is stored by the next command"
+assert_eq "5" "$(jq_out .count)" "queued capture is stored by the next command"
 
 # --- a database LevelDB cannot open
 cp -r "$OPENTRACES_HOME/bucket" "$T/bucket.bak"

@@ -130,17 +130,66 @@ TEST_CASE("drain: session ingests wait for a parser; record files are stored", "
   CHECK(*(*b)->get_record("t-ingest") == rec);
   CHECK((*(*b)->row("t-ingest"))["project_slug"] == "calc-1a2b3c4d");
 
-  // A JSONL session needs the parser: until it can be read the item stays, untouched.
+  // A real session file goes through the parser.
   auto pending = spool_append(json{{"kind", "ingest_session"}, {"agent", "claude-code"}, {"path", session}}, spool);
   REQUIRE(pending.ok());
   auto rep2 = (*b)->drain_spool(spool);
   REQUIRE(rep2.ok());
-  if (rep2->deferred == 1) {
-    CHECK(std::filesystem::exists(*pending));
-  } else {
-    CHECK(rep2->records_stored == 1);  // the parser has landed
-    CHECK_FALSE(std::filesystem::exists(*pending));
-  }
+  CHECK(rep2->records_stored == 1);
+  CHECK_FALSE(std::filesystem::exists(*pending));
+  CHECK((*b)->get_record("70046dd8-3748-42a5-91a4-9d14297adea1").ok());
+}
+
+TEST_CASE("drain: every fixture session ingests; re-ingesting is a no-op", "[bucket][drain]") {
+  test::TempDir tmp;
+  auto spool = tmp.path / "spool";
+  std::vector<std::string> files = {"claude-code/cc-calc.jsonl", "claude-code/cc-bugfix.jsonl", "claude-code/cc-subagent.jsonl",
+                                    "claude-code/cc-waste.jsonl", "codex/codex-calc.jsonl", "codex/codex-bugfix.jsonl",
+                                    "pi/pi-calc.jsonl"};
+  for (const auto& f : files)
+    REQUIRE(spool_append(json{{"kind", "ingest_session"}, {"path", std::string(OT_FIXTURES_DIR) + "/sessions/" + f}}, spool).ok());
+  auto b = open_and_drain(tmp.path / "bucket", spool);
+  REQUIRE(b.ok());
+  CHECK((*b)->last_drain().records_stored == 7);
+  CHECK((*b)->last_drain().quarantined == 0);
+  auto st = *(*b)->status();
+  CHECK(st["trace_count"] == 7);
+  ListOptions codex;
+  codex.agent = "codex";
+  CHECK((*b)->list(codex)->total == 2);
+  ListOptions pi;
+  pi.agent = "pi";
+  CHECK((*b)->list(pi)->total == 1);
+  for (const auto& f : files)
+    REQUIRE(spool_append(json{{"kind", "ingest_session"}, {"path", std::string(OT_FIXTURES_DIR) + "/sessions/" + f}}, spool).ok());
+  auto again = (*b)->drain_spool(spool);
+  REQUIRE(again.ok());
+  CHECK(again->applied == 7);
+  CHECK(again->records_stored == 0);
+  CHECK((*(*b)->status())["bucket_digest"] == st["bucket_digest"]);
+}
+
+TEST_CASE("drain: a PostToolUse of an edit tool also records its trace patches", "[bucket][drain]") {
+  test::TempDir tmp;
+  auto spool = tmp.path / "spool";
+  json item = hook_item("sess-edit", "PostToolUse", 0);
+  item["payload"] = {{"tool_name", "Edit"},
+                     {"tool_use_id", "toolu_01"},
+                     {"cwd", "/home/dev/src/calc"},
+                     {"tool_input", {{"file_path", "/home/dev/src/calc/calc.py"}, {"old_string", "a"}, {"new_string", "b\nc"}}}};
+  REQUIRE(spool_append(item, spool).ok());
+  json read = hook_item("sess-edit", "PostToolUse", 1);
+  read["payload"] = {{"tool_name", "Read"}, {"tool_use_id", "toolu_02"}, {"tool_input", {{"file_path", "/x"}}}};
+  REQUIRE(spool_append(read, spool).ok());
+  auto b = open_and_drain(tmp.path / "bucket", spool);
+  REQUIRE(b.ok());
+  auto ev = *(*b)->events("sess-edit");
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[0]["event_type"] == "hook_event");
+  CHECK(ev[1]["event_type"] == "trace_patch_created");
+  CHECK(ev[1]["patch"]["file_path"] == "calc.py");
+  CHECK(ev[1]["patch"]["tool_call_id"] == "toolu_01");
+  CHECK(ev[2]["event_type"] == "hook_event");
 }
 
 TEST_CASE("drain: many items are committed in batches without losing any", "[bucket][drain]") {
