@@ -51,7 +51,7 @@ bool sanitize_utf8(std::string& s) {
   return changed;
 }
 
-bool JsonlReader::next(json& out) {
+bool JsonlReader::next(json& out, bool shallow) {
   while (std::getline(in_, line_)) {
     ++line_no_;
     bool had_newline = !in_.eof();
@@ -61,7 +61,10 @@ bool JsonlReader::next(json& out) {
     ++nonblank_;
     if (sanitize_utf8(line_))
       lims_.add("invalid_utf8_replaced", "bytes that are not UTF-8 were replaced by U+FFFD", line_no_);
-    out = json::parse(line_, nullptr, false);
+    static const json::parser_callback_t drop_nested = [](int depth, json::parse_event_t ev, json&) {
+      return depth == 0 || !(ev == json::parse_event_t::object_start || ev == json::parse_event_t::array_start);
+    };
+    out = json::parse(line_, shallow ? drop_nested : nullptr, false);
     if (out.is_discarded() || !out.is_object()) {
       if (!had_newline && in_.peek() == std::char_traits<char>::eof()) {
         truncated_tail_ = true;

@@ -36,8 +36,10 @@ bool sanitize_utf8(std::string& s);
 class JsonlReader {
  public:
   JsonlReader(std::istream& in, Limitations& lims) : in_(in), lims_(lims) {}
-  // The next line that parses as a JSON object; false at end of input.
-  bool next(json& out);
+  // The next line that parses as a JSON object; false at end of input. `shallow`
+  // keeps only the top-level scalar fields (nested objects/arrays are dropped), which
+  // is much cheaper when only ids are needed.
+  bool next(json& out, bool shallow = false);
   size_t line_no() const { return line_no_; }
   size_t objects() const { return objects_; }
   size_t nonblank() const { return nonblank_; }

@@ -39,7 +39,7 @@ Result<schema::TraceRecord> parse_pi(std::istream& in, const fs::path& source) {
     Limitations scratch;
     JsonlReader r1(in, scratch);
     json line;
-    while (r1.next(line)) {
+    while (r1.next(line, true)) {
       std::string id = get_str(line, "id");
       if (id.empty() || get_str(line, "type") == "session") continue;
       parent[id] = get_str(line, "parentId");
