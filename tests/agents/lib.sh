@@ -152,7 +152,10 @@ check_hooks_fired() {
   section "hooks"
   if [ "$HOOKS_ON" != 1 ]; then pending "setup $agent" "our $agent hooks fired during the run"; return 0; fi
   n=$(spool_count "$agent")
-  if [ "$n" -gt 0 ]; then ok "our $agent hooks fired: $n spool items from $agent"
+  if [ "$n" -gt 0 ]; then
+    ok "our $agent hooks fired: $n spool items from $agent"
+    check "a hook event per tool call, patches for the files the scenario writes" \
+      python3 "$HARNESS/expect.py" check-hooks "$SCENARIOS/$name.json" "$agent" "$OPENTRACES_HOME/spool" "$2" "$BASE"
   elif implemented "bucket list" && [ "$(trace_count)" -gt 0 ]; then ok "our $agent hooks fired: the bucket holds $(trace_count) traces"
   else fail "setup $agent is in place but nothing arrived from the $agent hooks (no spool items, no traces)"; fi
 }
@@ -183,6 +186,38 @@ trace_count() {
 d=json.load(sys.stdin); print(d.get("count", d.get("total", 0)))' 2>/dev/null || echo 0
 }
 
+# Blame: each agent commit carries a note and exactly its added lines are attributed to one trace;
+# the human's commits nothing. Needs the whole chain: agent hooks, bucket, git hooks, trail blame.
+# Sets BLAME_TRACES (the trace ids the agent commits are attributed to). Extra args go to expect.py.
+check_blame() {
+  local name=$1 repo=$2 out rc=0; shift 2
+  BLAME_TRACES=""
+  section "notes and blame"
+  local agent; agent=$(agent_of "$name")
+  [ "$HOOKS_ON" = 1 ] || { pending "setup $agent" "agent commits attributed by trail blame"; return 0; }
+  [ "$GIT_HOOKS_ON" = 1 ] || { pending "setup git" "agent commits carry notes; trail blame"; return 0; }
+  feature "bucket list" "agent commits carry notes (post-commit reads candidate traces from the bucket)" || return 0
+  feature "trail blame" "trail blame of every commit" || return 0
+  out=$(python3 "$HARNESS/expect.py" check-blame "$SCENARIOS/$name.json" "$repo" "$BASE" "$OT_BIN" "$@" 2>&1) || rc=$?
+  grep -v '^TRACE ' <<<"$out" | sed 's/^ok: /  ok   /; s/^FAIL: /  FAIL /' | sed '/^  ok   \|^  FAIL /!s/^/       /'
+  _n_ok=$((_n_ok + $(grep -c '^ok: ' <<<"$out" || true)))
+  _n_fail=$((_n_fail + $(grep -c '^FAIL: ' <<<"$out" || true)))
+  [ $rc -eq 0 ] || grep -q '^FAIL: ' <<<"$out" || fail "check-blame crashed (exit $rc)"
+  BLAME_TRACES=$(awk '/^TRACE /{print $3}' <<<"$out" | sort -u | tr '\n' ' ')
+}
+
+# The bucket holds one trace for the session just run (N_BEFORE: traces before the run).
+check_bucket() {
+  local name=$1 before=$2 agent n
+  agent=$(agent_of "$name")
+  section "bucket"
+  [ "$HOOKS_ON" = 1 ] || { pending "setup $agent" "one new trace in the bucket for the session"; return 0; }
+  feature "bucket list" "one new trace in the bucket for the session" || return 0
+  n=$(trace_count)
+  if [ "$n" -eq $((before + 1)) ]; then ok "the bucket holds one new trace ($before -> $n)"
+  else fail "the bucket went from $before to $n traces; one session should add exactly one"; ot bucket list --json 2>&1 | head -40 | sed 's/^/       /'; fi
+}
+
 finish() {
   echo
   echo "== summary: $_n_ok ok, $_n_fail failed, ${#_pending[@]} pending"
@@ -200,6 +235,8 @@ scenario_test() {
   enable "$(agent_of "$name")" "$repo"
   run_scenario "$name" "$repo"
   check_agent_ran "$name" "$repo"
-  check_hooks_fired "$name"
+  check_hooks_fired "$name" "$repo"
   check_trace_parse "$name"
+  check_bucket "$name" 0
+  check_blame "$name" "$repo"
 }

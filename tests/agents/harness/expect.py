@@ -6,6 +6,8 @@
   expect.py check-repo SCENARIO REPO BASE_SHA      commits, their files and contents, the final tree
   expect.py check-session SCENARIO AGENT SESSION   the agent's own file holds every prompt and tool call
   expect.py check-trace SCENARIO AGENT MODEL TRACE_JSON   our `trace parse --json` output
+  expect.py check-hooks SCENARIO AGENT SPOOL REPO BASE_SHA   the spool items our hooks wrote
+  expect.py check-blame SCENARIO REPO BASE_SHA OT_BIN [--only-after-base]   notes and trail blame
   expect.py agent-commits SCENARIO REPO BASE_SHA   prints "sha human|agent subject" per commit after BASE
   expect.py model REQUEST_LOG                      the model the agent asked the scripted server for
 
@@ -171,7 +173,11 @@ class Simulation:
             self.work[rel(inp.get("file_path") or inp["path"])] = inp["content"]
         elif name == "Edit":
             path = rel(inp["file_path"])
-            self.work[path] = self.text(path, self.work).replace(inp["old_string"], inp["new_string"], 1)
+            text = self.text(path, self.work) or ""
+            if inp["old_string"] not in text:  # the agent answers with an error, the file stays
+                self.refused.append((name, path))
+                return
+            self.work[path] = text.replace(inp["old_string"], inp["new_string"], 1)
         elif name == "edit":
             path = rel(inp["path"])
             text = self.text(path, self.work)
@@ -204,6 +210,8 @@ class Simulation:
     def commit(self, message, human=False):
         files = {p: t for p, t in self.staged.items() if self.text(p, self.head) != t}
         self.staged = {}
+        if not files:  # git commit refuses: nothing to commit
+            return
         self.head.update(files)
         self.commits.append({"message": message, "files": files, "human": human})
 
@@ -258,6 +266,110 @@ def check_repo(scenario, repo, base):
     print(f"repo: {len(actual)} commits after the start ({', '.join(repr(s) for _, s in actual)}); "
           f"{len(sim.work)} files as the scenario leaves them"
           + "".join(f"; {t} of {p} refused by the agent (not read first)" for t, p in sim.refused))
+    finish()
+
+
+def added_lines(repo, sha):
+    """{path: set(line numbers)} added by the commit against its first parent (git's own diff)."""
+    out = git(repo, "show", "--first-parent", "--format=", "-U0", "--no-renames", sha)
+    added, path, n = {}, None, 0
+    for line in out.split("\n"):
+        if line.startswith("+++ "):
+            path = line[6:] if line.startswith("+++ b/") else None
+        elif line.startswith("@@"):
+            n = int(re.match(r"@@ -\S+ \+(\d+)", line).group(1))
+        elif line.startswith("+") and path:
+            added.setdefault(path, set()).add(n)
+            n += 1
+    return added
+
+
+def check_blame(scenario, repo, base, ot_bin, earlier_too=True):
+    """`trail blame <commit> --json` for every commit after BASE: the agent's commits carry a note and
+    exactly their added lines (in files the agent wrote) are attributed, all to one trace; the human's
+    commits (also those up to BASE, unless earlier_too is false) have nothing attributed.
+    Prints "TRACE <sha> <trace_id>" per agent commit."""
+    sim = Simulation(scenario, repo, base)
+    root = git(repo, "rev-list", "--max-parents=0", "HEAD").split()[0]
+    earlier = [(root, git(repo, "log", "-1", "--format=%s", root).strip(), True)]
+    earlier += [(sha, subj, True) for sha, subj in commits_after(repo, root) if
+                subprocess.run(["git", "-C", repo, "merge-base", "--is-ancestor", sha, base]).returncode == 0]
+    later = [(sha, subj, e["human"]) for (sha, subj), e in zip(commits_after(repo, base), sim.commits)]
+    for sha, subject, human in (earlier if earlier_too else []) + later:
+        res = subprocess.run([ot_bin, "trail", "blame", sha, "--json"], cwd=repo, capture_output=True, text=True,
+                             stdin=subprocess.DEVNULL)
+        try:
+            doc = json.loads(res.stdout)
+        except ValueError:
+            fail(f"trail blame {sha[:8]} --json: exit {res.returncode}, not JSON: {res.stdout[:200]} {res.stderr[:300]}")
+            continue
+        if res.returncode != 0:
+            fail(f"trail blame {sha[:8]} --json exited {res.returncode}: {res.stdout[:300]}")
+            continue
+        files = doc.get("files") or {}
+        attributed = {p: {l["n"] for l in f.get("lines", []) if l.get("trace_id")} for p, f in files.items()}
+        traces = {l["trace_id"] for f in files.values() for l in f.get("lines", []) if l.get("trace_id")}
+        tag = f"commit {sha[:8]} '{subject}'"
+        if human:
+            if any(attributed.values()):
+                fail(f"{tag} is the human's, yet blame attributes {dict((p, sorted(v)) for p, v in attributed.items() if v)}")
+            else:
+                print(f"ok: {tag} (human): nothing attributed")
+            continue
+        note = subprocess.run(["git", "-C", repo, "notes", "--ref=opentraces", "show", sha], capture_output=True, text=True)
+        if note.returncode != 0 or not note.stdout.strip():
+            fail(f"{tag}: no note in refs/notes/opentraces")
+        want = {p: v for p, v in added_lines(repo, sha).items() if not IGNORABLE.search(p)}
+        for p in sorted(set(want) | set(attributed)):
+            w, a = want.get(p, set()), attributed.get(p, set())
+            if w != a:
+                fail(f"{tag}: {p}: the agent wrote lines {sorted(w)}, blame attributes {sorted(a)}")
+        if len(traces) != 1:
+            fail(f"{tag}: agent lines attributed to {len(traces)} traces {sorted(traces)}, expected exactly one")
+        for t in sorted(traces):
+            print(f"TRACE {sha} {t}")
+        print(f"ok: {tag}: {sum(len(v) for v in attributed.values())} of {sum(len(v) for v in want.values())} "
+              f"agent lines attributed to {sorted(t[:8] for t in traces)}")
+    finish()
+
+
+PRE_TOOL_EVENT = {"claude-code": "PreToolUse", "codex": "PreToolUse", "pi": "tool_call"}
+
+
+def check_hooks(scenario, agent, spool, repo, base):
+    """The spool items our hooks wrote during the run: one pre-tool event per tool call of the scenario
+    (sub-agent calls included), and patches for exactly the files the scenario writes (less the calls
+    the agent refused)."""
+    items = []
+    for f in sorted(os.listdir(spool)) if os.path.isdir(spool) else []:
+        if f.endswith(".json"):
+            try:
+                items.append(load(os.path.join(spool, f)))
+            except ValueError:
+                fail(f"spool item {f} is not JSON")
+    items = [i for i in items if i.get("agent") in AGENT_NAMES[agent] and i.get("kind") == "hook_event"]
+    pre = [i for i in items if i.get("event") == PRE_TOOL_EVENT[agent]]
+    sim = Simulation(scenario, repo, base)
+    want = [name for _, _, name, _ in tool_calls(scenario)]
+    for name, _ in sim.refused:  # Claude Code rejects these before its PreToolUse hooks run
+        want.remove(name)
+    if agent == "codex":
+        if len(pre) != len(want):
+            fail(f"hooks: {len(pre)} {PRE_TOOL_EVENT[agent]} events, the scenario makes {len(want)} tool calls")
+    else:
+        got = sorted((i.get("payload") or {}).get("tool_name") or (i.get("payload") or {}).get("toolName") or "?" for i in pre)
+        if got != sorted(want):
+            fail(f"hooks: {PRE_TOOL_EVENT[agent]} events for {got}, the scenario calls {sorted(want)}")
+    refused = {p for _, p in sim.refused}
+    written = {p for _, p in edited_files(scenario)} - refused
+    patched = set()
+    for i in items:
+        for p in i.get("patches") or []:
+            path = p.get("file_path") or p.get("path") or ""
+            patched.add(os.path.relpath(path, repo) if os.path.isabs(path) else path)
+    if patched != written:
+        fail(f"hooks: patches for {sorted(patched)}, the scenario writes {sorted(written)}")
+    print(f"hooks: {len(items)} events, {len(pre)} {PRE_TOOL_EVENT[agent]}, patches for {sorted(patched)}")
     finish()
 
 
@@ -389,6 +501,10 @@ def main(argv):
         summary(load(args[0]))
     elif cmd == "check-repo":
         check_repo(load(args[0]), args[1], args[2])
+    elif cmd == "check-hooks":
+        check_hooks(load(args[0]), args[1], args[2], args[3], args[4])
+    elif cmd == "check-blame":
+        check_blame(load(args[0]), args[1], args[2], args[3], args[4:] != ["--only-after-base"])
     elif cmd == "agent-commits":
         agent_commits(load(args[0]), args[1], args[2])
     elif cmd == "check-session":
