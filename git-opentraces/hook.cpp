@@ -1,21 +1,70 @@
 // `git opentraces hook ...` (hidden): entry point for agent and git hooks.
-// A hook never fails the agent or the commit: every path exits 0 and logs.
+//   hook claude-code <Event>   Claude Code command hooks (settings.json), JSON on stdin
+//   hook codex <Event>         Codex CLI command hooks (hooks.json), JSON on stdin
+//   hook pi                    the Pi extension (hooks/pi/), JSON on stdin naming its event
+// A hook never fails the agent or the commit: every path exits 0, prints nothing, logs.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "engine/capture/hook_runner.h"
 #include "engine/util/log.h"
 #include "git-opentraces/cli.h"
 
 namespace ot::cmd {
+
+namespace {
+
+// The agent's payload. Hooks are small; the cap only guards against a runaway writer.
+std::string read_stdin() {
+  std::string data;
+  if (isatty(STDIN_FILENO)) return data;
+  constexpr size_t kCap = 64u << 20;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    if (data.size() < kCap) data.append(buf, n);
+  }
+  return data;
+}
+
+std::filesystem::path process_cwd() {
+  std::error_code ec;
+  auto p = std::filesystem::current_path(ec);
+  return ec ? std::filesystem::path("/") : p;
+}
+
+void add_agent_handler(CLI::App& group, const char* agent, const char* description) {
+  CLI::App* sub = group.add_subcommand(agent, description);
+  sub->allow_extras();
+  sub->fallthrough(false);
+  auto event = std::make_shared<std::string>();
+  sub->add_option("event", *event, "Hook event name (Pi: taken from the payload)");
+  std::string a = agent;
+  sub->callback([a, event] {
+    auto outcome = capture::run_agent_hook(a, *event, read_stdin(), process_cwd());
+    if (outcome.spooled > 0) log().debug("hook {} {}: spooled {} item(s)", a, *event, outcome.spooled);
+  });
+}
+
+}  // namespace
 
 void register_hook(CLI::App& root) {
   CLI::App* group = root.add_subcommand("hook", "Hook entry points for agents and git (internal)");
   group->group("");  // hidden from --help
   group->allow_extras();
   group->fallthrough(false);
+  add_agent_handler(*group, "claude-code", "Claude Code hook: event name, JSON payload on stdin");
+  add_agent_handler(*group, "codex", "Codex CLI hook: event name, JSON payload on stdin");
+  add_agent_handler(*group, "pi", "Pi extension event: JSON payload on stdin");
   register_git_hook_handlers(*group);
   group->callback([group] {
     if (group->get_subcommands().size() > 0) return;
     std::string args;
     for (const auto& a : group->remaining()) args += " " + a;
-    log().warn("hook{}: no handler yet (issue #5); ignored", args);
+    log().warn("hook{}: no such hook handler; ignored", args);
   });
 }
 

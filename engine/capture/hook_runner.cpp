@@ -1,0 +1,114 @@
+#include "engine/capture/hook_runner.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <exception>
+
+#include "engine/bucket/spool.h"
+#include "engine/capture/hook_event.h"
+#include "engine/project/project.h"
+#include "engine/util/json.h"
+#include "engine/util/log.h"
+#include "engine/util/paths.h"
+#include "engine/util/time.h"
+#include "notes/repo.h"
+
+namespace ot::capture {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Touch the agent's last-seen marker: one utimensat in the common case.
+void touch_last_seen(std::string_view agent) {
+  fs::path p = last_seen_path(agent);
+  if (::utimensat(AT_FDCWD, p.c_str(), nullptr, 0) == 0) return;
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+}
+
+bool wants_git_head(std::string_view agent, std::string_view event) {
+  if (agent == "pi") return event == "tool_call" || event == "tool_result" || is_session_end(agent, event);
+  return event == "PreToolUse" || event == "PostToolUse" || is_session_end(agent, event);
+}
+
+HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_view stdin_text,
+                const fs::path& process_cwd) {
+  HookOutcome out;
+  std::string tag = "hook " + std::string(agent) + (event_arg.empty() ? "" : " " + std::string(event_arg));
+  if (!is_known_agent(agent)) {
+    out.skipped = "unknown agent";
+    log().warn("{}: unknown agent; nothing captured", tag);
+    return out;
+  }
+  json payload = json::parse(stdin_text, nullptr, false);
+  if (payload.is_discarded() || !payload.is_object()) {
+    out.skipped = "payload is not a JSON object";
+    log().warn("{}: stdin is not a JSON object ({} bytes); nothing captured", tag, stdin_text.size());
+    return out;
+  }
+  touch_last_seen(agent);
+
+  HookCall call;
+  call.agent = std::string(agent);
+  call.event = event_arg.empty() ? payload_event(agent, payload) : std::string(event_arg);
+  if (call.event.empty()) call.event = "unknown";
+  std::string cwd = payload_cwd(payload);
+  call.cwd = cwd.empty() ? process_cwd : fs::path(cwd);
+  call.received_at = utc_now_iso();
+  call.payload = std::move(payload);
+
+  auto project = project::ensure_enrolled(call.cwd, agent);
+  if (!project.ok()) {
+    out.skipped = "enrolment check failed: " + project.error().message;
+    log().warn("{}: {} — nothing captured (the session file is read again at its next end)", tag, out.skipped);
+    return out;
+  }
+  if (!*project) {
+    out.skipped = "not an enrolled project (or excluded, or manual tracking)";
+    log().debug("{}: {} at {}; nothing captured", tag, out.skipped, call.cwd.string());
+    return out;
+  }
+  call.project_id = (*project)->project_id;
+  if (wants_git_head(agent, call.event)) {
+    auto repo = git::discover_repo(call.cwd);
+    if (repo.ok() && repo->head_sha) call.git_head = *repo->head_sha;
+  }
+
+  for (const json& item : spool_items_for(call)) {
+    auto r = bucket::spool_append(item);
+    if (!r.ok()) {
+      out.skipped = "spool append failed: " + r.error().message;
+      log().error("{}: {} — {} item not spooled (the session file is read again at its next end)", tag,
+                  r.error().message, item.value("kind", "?"));
+      continue;
+    }
+    ++out.spooled;
+  }
+  return out;
+}
+
+}  // namespace
+
+fs::path last_seen_path(std::string_view agent) {
+  return ot_home() / "integrations" / ("last-seen-" + std::string(agent));
+}
+
+HookOutcome run_agent_hook(std::string_view agent, std::string_view event, std::string_view stdin_text,
+                           const fs::path& process_cwd) {
+  try {
+    return run(agent, event, stdin_text, process_cwd);
+  } catch (const std::exception& e) {
+    log().error("hook {} {}: internal error: {}; nothing captured", agent, event, e.what());
+    return HookOutcome{0, std::string("internal error: ") + e.what()};
+  } catch (...) {
+    log().error("hook {} {}: unknown internal error; nothing captured", agent, event);
+    return HookOutcome{0, "internal error"};
+  }
+}
+
+}  // namespace ot::capture
