@@ -23,6 +23,7 @@ spdlog::logger& log() {
     }
     l->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l [%P] %v", spdlog::pattern_time_type::utc);
     l->flush_on(spdlog::level::info);
+    l->set_error_handler([](const std::string&) {});  // a full disk must not print to a hook's stderr
     return l;
   }();
   return *logger;
