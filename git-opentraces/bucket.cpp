@@ -141,6 +141,102 @@ void run_list(const bucket::ListOptions& opts, const std::string& since, bool co
   cli::say(cli::dim(footer));
 }
 
+void run_verify(bool full, int sample) {
+  bucket::VerifyOptions o;
+  o.full = full;
+  o.sample = sample;
+  bucket::VerifyReport rep;
+  {
+    auto b = open_bucket();
+    rep = cli::unwrap(b->verify(o));
+  }  // the bucket is closed before any exit
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.bucket.verify.v1", rep.ok ? "ok" : "error");
+    doc["ok"] = rep.ok;
+    doc["sampled"] = !full;
+    doc["errors"] = rep.errors;
+    doc["verify"] = {{"mode", full ? "full" : "sample"}, {"objects_checked", rep.objects_checked},
+                     {"traces_checked", rep.traces_checked}, {"error_count", rep.errors.size()}};
+    if (!rep.ok)
+      doc["error"] = {{"code", "VERIFY_FAILED"}, {"kind", "bucket verify"},
+                      {"message", std::to_string(rep.errors.size()) + " problem(s) found"},
+                      {"hint", "run `git opentraces bucket repair`"}, {"retryable", false}};
+    cli::emit_json(doc);
+  } else {
+    std::string what = std::to_string(rep.traces_checked) + " trace(s), " + std::to_string(rep.objects_checked) +
+                       " object(s) checked (" + (full ? "full" : "sample") + ")";
+    if (rep.ok) {
+      cli::say(cli::green("ok") + "  " + what);
+    } else {
+      cli::say(cli::red("FAIL") + "  " + what + ", " + std::to_string(rep.errors.size()) + " problem(s):");
+      for (const auto& e : rep.errors)
+        cli::say("  " + e.value("code", "") + (e.contains("trace_id") ? "  trace " + e.value("trace_id", "") : "") + "  " +
+                 e.value("message", ""));
+      cli::say("Run `git opentraces bucket repair` to rebuild indexes and counters (damaged objects are dropped).");
+    }
+  }
+  if (!rep.ok) std::exit(to_int(ExitCode::kResource));
+}
+
+void run_repair() {
+  auto rep = cli::unwrap(bucket::repair_bucket(bucket_dir()));
+  auto b = open_bucket();  // drains the spool into the rebuilt bucket
+  json s = cli::unwrap(b->status());
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.bucket.repair.v1");
+    for (auto& [k, v] : rep.to_json().items()) doc[k] = v;
+    doc["bucket_digest"] = s["bucket_digest"];
+    cli::emit_json(doc);
+    return;
+  }
+  if (rep.storage_repaired) cli::say(cli::yellow("LevelDB storage salvaged") + " (leveldb::RepairDB)");
+  cli::say("rebuilt " + std::to_string(rep.traces_rebuilt) + " trace(s) from " + std::to_string(rep.objects_checked) +
+           " object(s); " + std::to_string(rep.index_keys_written) + " index entries written");
+  if (rep.objects_dropped) cli::say(cli::yellow(std::to_string(rep.objects_dropped) + " damaged object(s) dropped"));
+  for (const auto& t : rep.lost_traces)
+    cli::say(cli::yellow("lost") + " " + t + ": no undamaged generation left; capture its session again");
+  cli::say("digest " + s["bucket_digest"].get<std::string>());
+}
+
+void run_export(const std::string& dir) {
+  auto b = open_bucket();
+  auto rep = cli::unwrap(b->export_to(dir));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.bucket.export.v1");
+    doc["dir"] = rep.dir.string();
+    doc["traces"] = rep.traces;
+    doc["objects"] = rep.objects;
+    doc["events"] = rep.events;
+    doc["bucket_digest"] = rep.bucket_digest;
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say("exported " + std::to_string(rep.traces) + " trace(s), " + std::to_string(rep.objects) + " object(s), " +
+           std::to_string(rep.events) + " event(s) to " + rep.dir.string());
+  cli::say("digest " + rep.bucket_digest);
+}
+
+void run_import(const std::string& dir) {
+  auto b = open_bucket();
+  auto rep = cli::unwrap(b->import_from(dir));
+  json s = cli::unwrap(b->status());
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.bucket.import.v1");
+    doc["dir"] = rep.dir.string();
+    doc["traces"] = rep.traces;
+    doc["objects"] = rep.objects;
+    doc["generations_added"] = rep.generations_added;
+    doc["events_added"] = rep.events_added;
+    doc["import_digest"] = rep.bucket_digest;
+    doc["bucket_digest"] = s["bucket_digest"];
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say("imported " + std::to_string(rep.traces) + " trace(s) from " + rep.dir.string() + ": " +
+           std::to_string(rep.generations_added) + " new generation(s), " + std::to_string(rep.events_added) + " new event(s)");
+  cli::say("digest " + s["bucket_digest"].get<std::string>());
+}
+
 }  // namespace
 
 void register_bucket(CLI::App& root) {
@@ -182,11 +278,33 @@ void register_bucket(CLI::App& root) {
   list->add_flag("--count", *count, "Print only how many traces match");
   list->callback([lo, since, count] { run_list(*lo, *since, *count); });
 
-  cli::add_planned(*group, "verify", "Re-hash objects and check index consistency", "issue #4");
-  cli::add_planned(*group, "repair", "Rebuild indexes and counters from the objects", "issue #4");
+  auto full = std::make_shared<bool>(false);
+  auto sample = std::make_shared<int>(100);
+  CLI::App* verify = cli::add_command(*group, "verify", "Re-hash stored objects and check pointers, indexes and counters",
+                                      "  git opentraces bucket verify\n  git opentraces bucket verify --full --json\n"
+                                      "Exit 3 when a problem is found.\n");
+  verify->add_flag("--full", *full, "Check every object, index entry and counter");
+  verify->add_option("--sample", *sample, "Traces to check when not --full (default 100)")->check(CLI::Range(1, 1000000));
+  verify->callback([full, sample] { run_verify(*full, *sample); });
+
+  CLI::App* repair = cli::add_command(*group, "repair", "Salvage the database if needed, then rebuild pointers, indexes and counters",
+                                      "  git opentraces bucket repair\n  git opentraces bucket repair --json\n");
+  repair->callback([] { run_repair(); });
+
+  auto dir = std::make_shared<std::string>();
+  CLI::App* exp = cli::add_command(*group, "export", "Write the portable bucket (objects/, traces/, manifest.json) to DIR",
+                                   "  git opentraces bucket export ~/backup/opentraces-2026-11-25\n"
+                                   "Exit 4 when DIR exists and is not empty.\n");
+  exp->add_option("dir", *dir, "New or empty directory")->required();
+  exp->callback([dir] { run_export(*dir); });
+  auto idir = std::make_shared<std::string>();
+  CLI::App* imp = cli::add_command(*group, "import", "Read a portable bucket (from export, possibly another machine)",
+                                   "  git opentraces bucket import ~/backup/opentraces-2026-11-25\n"
+                                   "Exit 3 when the copy is damaged or its digest does not match.\n");
+  imp->add_option("dir", *idir, "Directory written by `bucket export`")->required();
+  imp->callback([idir] { run_import(*idir); });
+
   cli::add_planned(*group, "prune", "Find unreferenced objects", "issue #4");
-  cli::add_planned(*group, "export", "Write the portable bucket to a directory", "issue #4");
-  cli::add_planned(*group, "import", "Read a portable bucket", "issue #4");
   cli::add_planned(*group, "replay", "Re-apply trail events into a repository", "issue #4");
 }
 

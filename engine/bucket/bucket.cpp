@@ -94,6 +94,17 @@ Result<std::unique_ptr<Bucket>> Bucket::open(const std::filesystem::path& dir, O
   else if (!std::filesystem::exists(dir / "CURRENT", ec))
     return make_error(ExitCode::kResource, "BUCKET_MISSING", "bucket", "no bucket at " + dir.string(),
                       "capture a session first (`git opentraces capture ingest FILE`)");
+  // Data files without CURRENT: LevelDB would start an empty database and then delete
+  // them as obsolete. Refuse and point at repair instead.
+  if (!std::filesystem::exists(dir / "CURRENT", ec)) {
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string n = it->path().filename().string();
+      if (n.ends_with(".ldb") || n.ends_with(".log") || n.rfind("MANIFEST-", 0) == 0)
+        return make_error(ExitCode::kResource, "BUCKET_CORRUPT", "bucket",
+                          "the bucket at " + dir.string() + " has data files but no CURRENT file; it cannot be opened",
+                          "run `git opentraces bucket repair` to salvage and rebuild it");
+    }
+  }
   leveldb::Options lo;
   lo.create_if_missing = options.create_if_missing;
   lo.max_open_files = 256;
