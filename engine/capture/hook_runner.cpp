@@ -1,13 +1,17 @@
 #include "engine/capture/hook_runner.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 
 #include "engine/bucket/spool.h"
 #include "engine/capture/hook_event.h"
+#include "engine/capture/integrations.h"
 #include "engine/project/project.h"
 #include "engine/util/json.h"
 #include "engine/util/log.h"
@@ -29,6 +33,30 @@ void touch_last_seen(std::string_view agent) {
   fs::create_directories(p.parent_path(), ec);
   int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd >= 0) ::close(fd);
+}
+
+extern "C" char** environ;
+
+// After a session end, store the session without making the agent wait: a detached
+// `git-opentraces bucket status` opens the bucket, which drains the spool (parsing the
+// queued session file). Its own session and /dev/null for stdio, so the agent neither
+// waits for it nor sees its output. OPENTRACES_NO_AUTO_DRAIN=1 turns this off.
+void spawn_detached_drain() {
+  if (const char* off = std::getenv("OPENTRACES_NO_AUTO_DRAIN"); off && *off && std::string_view(off) != "0") return;
+  std::string bin = self_binary().string();
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&attr);
+  for (int fd = 0; fd <= 2; ++fd)
+    posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  const char* argv[] = {bin.c_str(), "bucket", "status", "--json", nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, bin.c_str(), &fa, &attr, const_cast<char**>(argv), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) log().warn("hook: cannot start the background drain: {}", std::strerror(rc));
 }
 
 bool wants_git_head(std::string_view agent, std::string_view event) {
@@ -79,6 +107,7 @@ HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_
     if (repo.ok() && repo->head_sha) call.git_head = *repo->head_sha;
   }
 
+  bool queued_ingest = false;
   for (const json& item : spool_items_for(call)) {
     auto r = bucket::spool_append(item);
     if (!r.ok()) {
@@ -88,7 +117,9 @@ HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_
       continue;
     }
     ++out.spooled;
+    queued_ingest = queued_ingest || item.value("kind", "") == "ingest_session";
   }
+  if (queued_ingest) spawn_detached_drain();
   return out;
 }
 

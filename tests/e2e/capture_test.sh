@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 HOOKS="$OT_FIXTURES/hooks"
+# Spool contents are counted below: no background drain until the section that tests it.
+export OPENTRACES_NO_AUTO_DRAIN=1
 BIN_REAL=$(realpath "$OT_BIN")
 
 # ---- setup claude-code: user's hooks kept, ours added once, --remove restores the bytes -------
@@ -115,6 +117,15 @@ for p in last_post["patches"]:   # the final edit: its range must hold its text 
     checked += 1
 assert checked == 1
 PY
+
+# A session end starts a detached drain: the queued transcript lands in the bucket.
+mkdir -p "$T/transcripts" && cp "$OT_FIXTURES/sessions/claude-code/cc-calc.jsonl" "$T/transcripts/"
+stop="{\"session_id\":\"7004\",\"cwd\":\"$repo\",\"hook_event_name\":\"Stop\",\"transcript_path\":\"$T/transcripts/cc-calc.jsonl\"}"
+OPENTRACES_NO_AUTO_DRAIN= "$OT_BIN" hook claude-code Stop <<<"$stop"
+for _ in $(seq 100); do [ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && break; sleep 0.1; done
+[ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && pass "the background drain emptied the spool" || fail "spool not drained: $(ls "$spool")"
+run_ot bucket list --count --json
+[ "$(jq_out '.count // .total // 0')" -ge 1 ] && pass "the session is in the bucket" || fail "no trace in the bucket: $OUT $ERR"
 
 # Manual tracking and not enrolled: nothing captured. Excluded marker: nothing captured.
 other=$(new_repo manual)

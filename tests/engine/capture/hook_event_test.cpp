@@ -189,3 +189,25 @@ TEST_CASE("Pi tool_result edits are located; a missing file gives a low-confiden
   CHECK(items[1]["path"] == "/home/dev/.pi/agent/sessions/x.jsonl");
   fs::remove_all(cwd);
 }
+
+TEST_CASE("recorded Pi extension payloads: tool calls carry patches, agent_end queues the session file", "[capture]") {
+  fs::path cwd = temp_dir();
+  auto events = recorded("pi-calc.jsonl", cwd);
+  REQUIRE(events.size() == 20);
+  int pre = 0, ingests = 0;
+  for (const auto& rec : events) {
+    auto items = cap::spool_items_for(call_of(rec, cwd));
+    CHECK_FALSE(items[0]["session_id"].get<std::string>().empty());
+    if (items.size() == 2) {
+      ++ingests;
+      CHECK(items[1]["path"].get<std::string>().find("/.pi/agent/sessions/") != std::string::npos);
+    }
+    if (rec["event"] == "tool_call" && items[0].contains("patches")) {
+      CHECK(items[0]["patches"][0]["file_path"] == "calc.py");
+      ++pre;
+    }
+  }
+  CHECK(pre == 3);      // write, edit, edit
+  CHECK(ingests == 4);  // agent_end and session_shutdown of each prompt
+  fs::remove_all(cwd);
+}
