@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "engine/capture/capture_doctor.h"
 #include "engine/project/config.h"
 #include "engine/project/project.h"
 #include "engine/util/fs.h"
@@ -151,7 +152,9 @@ std::string to_string(CheckState s) {
 }
 
 std::vector<Check> run_checks(const Context& ctx) {
-  return {binary_on_path(ctx), git_version(), libgit2(), home_writable(), config_valid(), project_marker(ctx)};
+  std::vector<Check> checks = {binary_on_path(ctx), git_version(), libgit2(), home_writable(), config_valid(), project_marker(ctx)};
+  for (auto& c : capture::doctor_checks(ctx.cwd)) checks.push_back(std::move(c));
+  return checks;
 }
 
 bool any_failed(const std::vector<Check>& checks) {

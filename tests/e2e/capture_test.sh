@@ -40,6 +40,18 @@ assert_rc 0 "setup status"
 assert_eq "true" "$(jq_out '.integrations[] | select(.name=="claude-code") | .installed')" "status: claude-code installed"
 assert_eq "[]" "$(jq_out '.integrations[] | select(.name=="claude-code") | .drift | tostring')" "status: no drift"
 
+# Drift: an entry from another version is reported by setup status and fails doctor (exit 3).
+cp "$HOME/.claude/settings.json" "$T/claude.installed"
+sed -i 's/OT_HOOK_VERSION=[0-9.]*/OT_HOOK_VERSION=0.0.1/' "$HOME/.claude/settings.json"
+run_ot setup status --json
+assert_contains "$(jq_out '.integrations[] | select(.name=="claude-code") | .drift | join(",")')" "version-drift" "status: version drift found"
+run_ot doctor --json
+assert_rc 3 "doctor with a drifted integration"
+assert_eq "fail" "$(jq_out '.checks[] | select(.name=="capture_claude-code") | .state')" "doctor: capture_claude-code fails on drift"
+run_ot setup claude-code --json
+assert_eq "true" "$(jq_out .changed)" "setup again replaces the drifted entries"
+cmp -s "$HOME/.claude/settings.json" "$T/claude.installed" && pass "refreshed entries equal a fresh install" || fail "refresh differs"
+
 run_ot setup claude-code --remove --json
 assert_rc 0 "setup claude-code --remove"
 assert_eq "true" "$(jq_out .restored_original)" "remove restores the original"
