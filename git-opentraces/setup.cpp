@@ -114,6 +114,9 @@ void render_agent(const ordered_json& d) {
                                            : "  restored the file exactly as it was before setup");
   if (d.contains("package_dir")) cli::say("  extension package: " + d["package_dir"].get<std::string>());
   if (dry) cli::say(cli::dim("  (dry run: nothing was written; --json shows the planned file)"));
+  if (d["integration"] == "codex" && d["action"] == "install" && changed && !dry)
+    cli::say("  Codex runs new hooks only after you trust them: start `codex` once and approve the review it\n"
+             "  asks for (\"hooks need review\"); until then `codex exec` skips them.");
 }
 
 ordered_json run_git(bool dry_run, bool remove) {

@@ -240,4 +240,19 @@ run_ot setup git --json
 assert_eq "$g/.githooks" "$(jq_out .hooks_dir)" "core.hooksPath decides the hooks dir"
 [ -x .githooks/post-commit ] && pass "hook written under core.hooksPath" || fail "no hook under .githooks"
 
+# ---- bare `setup`: needs a terminal or --yes; --yes installs what is detected --------------------
+run_ot setup --json
+assert_rc 2 "setup without a terminal and without --yes"
+assert_eq "INTERACTIVE_REQUIRED" "$(jq_out .error.code)" "error code INTERACTIVE_REQUIRED"
+export HOME="$T/home2"
+mkdir -p "$HOME/.claude"
+run_ot setup --yes --json
+assert_rc 0 "setup --yes"
+assert_contains "$(jq_out '[.results[].integration] | join(",")')" "claude-code" "setup --yes installed the detected Claude Code"
+assert_contains "$(jq_out '[.results[].integration] | join(",")')" "git" "setup --yes installed git in this repository"
+if ! command -v codex >/dev/null; then
+  assert_eq "agent not found" "$(jq_out '.skipped[] | select(.integration=="codex") | .reason')" "setup --yes skips an absent Codex"
+fi
+[ -f "$HOME/.claude/settings.json" ] && pass "Claude Code settings written" || fail "no Claude Code settings"
+
 finish
