@@ -130,6 +130,20 @@ for p in last_post["patches"]:   # the final edit: its range must hold its text 
 assert checked == 1
 PY
 
+# Draining the spool stores the session once: the transcript the ingest requests name, plus the
+# hook events and patches of the same session id.
+first=$(head -1 "$HOOKS/claude-code-calc.jsonl")
+tp=$(jq -r .payload.transcript_path <<<"${first//__HOME__/$HOME}")
+mkdir -p "$(dirname "$tp")"
+sed -e "s#__CWD__#$repo#g" -e "s#__HOME__#$HOME#g" "$HOOKS/claude-code-calc.transcript.jsonl" >"$tp"
+run_ot bucket list --json
+assert_rc 0 "bucket list drains the spool"
+[ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && pass "spool drained" || fail "spool still holds $(ls "$spool" | wc -l) items"
+run_ot bucket list --count --json
+assert_eq "1" "$(jq_out '.count')" "one trace for the replayed session"
+run_ot bucket list --file calc.py --count --json
+assert_eq "1" "$(jq_out '.count')" "the trace holds the patches to calc.py"
+
 # A session end starts a detached drain: the queued transcript lands in the bucket.
 mkdir -p "$T/transcripts" && cp "$OT_FIXTURES/sessions/claude-code/cc-calc.jsonl" "$T/transcripts/"
 stop="{\"session_id\":\"7004\",\"cwd\":\"$repo\",\"hook_event_name\":\"Stop\",\"transcript_path\":\"$T/transcripts/cc-calc.jsonl\"}"
@@ -137,7 +151,7 @@ OPENTRACES_NO_AUTO_DRAIN= "$OT_BIN" hook claude-code Stop <<<"$stop"
 for _ in $(seq 100); do [ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && break; sleep 0.1; done
 [ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && pass "the background drain emptied the spool" || fail "spool not drained: $(ls "$spool")"
 run_ot bucket list --count --json
-[ "$(jq_out '.count // .total // 0')" -ge 1 ] && pass "the session is in the bucket" || fail "no trace in the bucket: $OUT $ERR"
+[ "$(jq_out '.count // .total // 0')" -ge 2 ] && pass "the session is in the bucket" || fail "no new trace in the bucket: $OUT $ERR"
 
 # Manual tracking and not enrolled: nothing captured. Excluded marker: nothing captured.
 other=$(new_repo manual)
