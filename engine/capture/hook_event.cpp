@@ -110,6 +110,27 @@ json patches_json(const HookCall& call, bool post) {
   return out;
 }
 
+// Big strings (a Read of a large file, a long command output, a tool's echo of the file it
+// wrote) are clipped in the spooled payload: the session file holds them in full, and the
+// spool stays small and fast.
+constexpr size_t kMaxPayloadString = 256 * 1024;
+constexpr size_t kKeptPrefix = 16 * 1024;
+int clip_large_strings(json& v) {
+  int clipped = 0;
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (s.size() > kMaxPayloadString) {
+      std::string kept = s.substr(0, kKeptPrefix) + "\n[clipped by git-opentraces: " + std::to_string(s.size()) +
+                         " bytes, sha256 " + sha256_hex(s) + "]";
+      v = std::move(kept);
+      ++clipped;
+    }
+  } else if (v.is_structured()) {
+    for (auto& child : v) clipped += clip_large_strings(child);
+  }
+  return clipped;
+}
+
 }  // namespace
 
 bool is_known_agent(std::string_view a) { return a == "claude-code" || a == "codex" || a == "pi"; }
@@ -167,6 +188,11 @@ std::vector<json> spool_items_for(const HookCall& call) {
              {"received_at", call.received_at},
              {"cwd", call.cwd.string()},
              {"payload", call.payload}};
+  // tool_input stays whole: it is what the agent wrote, and patches are derived from it.
+  int clipped = 0;
+  for (auto& [key, value] : ev["payload"].items())
+    if (key != "tool_input") clipped += clip_large_strings(value);
+  if (clipped) ev["payload_clipped_strings"] = clipped;
   if (call.project_id) ev["project_id"] = *call.project_id;
   if (call.git_head) ev["git"] = {{"head", *call.git_head}};
   std::string session_file = payload_session_file(call.agent, call.payload);

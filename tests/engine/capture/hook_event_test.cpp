@@ -211,3 +211,28 @@ TEST_CASE("recorded Pi extension payloads: tool calls carry patches, agent_end q
   CHECK(ingests == 4);  // agent_end and session_shutdown of each prompt
   fs::remove_all(cwd);
 }
+
+TEST_CASE("huge strings in a tool response are clipped in the spool item; tool_input and patches stay whole", "[capture]") {
+  fs::path cwd = temp_dir();
+  std::string big(300 * 1024, 'x');
+  REQUIRE(ot::write_file_atomic(cwd / "big.txt", big).ok());
+  cap::HookCall c;
+  c.agent = "claude-code";
+  c.event = "PostToolUse";
+  c.cwd = cwd;
+  c.payload = {{"session_id", "s"},
+               {"tool_name", "Write"},
+               {"tool_use_id", "t1"},
+               {"tool_input", {{"file_path", (cwd / "big.txt").string()}, {"content", big}}},
+               {"tool_response", {{"type", "create"}, {"content", big}}}};
+  auto items = cap::spool_items_for(c);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0]["payload_clipped_strings"] == 1);
+  CHECK(items[0]["payload"]["tool_input"]["content"].get<std::string>().size() == big.size());
+  std::string kept = items[0]["payload"]["tool_response"]["content"];
+  CHECK(kept.size() < 20 * 1024);
+  CHECK(kept.find("[clipped by git-opentraces: 307200 bytes, sha256 ") != std::string::npos);
+  CHECK(items[0]["patches"][0]["authored_text"].get<std::string>().size() == big.size());
+  CHECK(items[0]["patches"][0]["confidence"] == "high");
+  fs::remove_all(cwd);
+}
