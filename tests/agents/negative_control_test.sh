@@ -17,6 +17,7 @@ for name in calc codex-calc pi-calc; do
   run_scenario "$name" "$repo"
   check "the run itself still did what the scenario says" python3 "$HARNESS/expect.py" check-repo "$SCENARIOS/$name.json" "$repo" "$BASE"
   section "nothing captured from $agent"
+  wait_drained
   n=$(spool_count "$agent")
   if [ "$n" -eq 0 ]; then ok "no spool items from $agent"; else fail "$n spool items from $agent although its hooks were removed"; fi
   if feature "bucket list" "no new trace in the bucket"; then
