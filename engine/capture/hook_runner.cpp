@@ -59,6 +59,19 @@ void spawn_detached_drain() {
   if (rc != 0) log().warn("hook: cannot start the background drain: {}", std::strerror(rc));
 }
 
+// Cheap pre-check before the enrolment check (which opens the repository with libgit2,
+// whose start-up alone costs milliseconds): is there a `.git` anywhere above `cwd`? When
+// not, and GIT_DIR does not point elsewhere, no repository can be found and nothing is
+// captured (ensure_enrolled would say the same, only slower).
+bool maybe_in_git_work_tree(const fs::path& cwd) {
+  if (const char* gd = std::getenv("GIT_DIR"); gd && *gd) return true;
+  struct stat st {};
+  for (fs::path p = cwd; ; p = p.parent_path()) {
+    if (::stat((p / ".git").c_str(), &st) == 0) return true;
+    if (p == p.parent_path() || p.empty()) return false;
+  }
+}
+
 bool wants_git_head(std::string_view agent, std::string_view event) {
   if (agent == "pi") return event == "tool_call" || event == "tool_result" || is_session_end(agent, event);
   return event == "PreToolUse" || event == "PostToolUse" || is_session_end(agent, event);
@@ -90,6 +103,11 @@ HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_
   call.received_at = utc_now_iso();
   call.payload = std::move(payload);
 
+  if (!maybe_in_git_work_tree(call.cwd)) {
+    out.skipped = "not inside a git work tree";
+    log().debug("{}: {} ({}); nothing captured", tag, out.skipped, call.cwd.string());
+    return out;
+  }
   auto project = project::ensure_enrolled(call.cwd, agent);
   if (!project.ok()) {
     out.skipped = "enrolment check failed: " + project.error().message;

@@ -68,6 +68,12 @@ assert_contains "$(jq_out .error.message)" "$HOME/.claude/settings.json" "error 
 cmp -s "$HOME/.claude/settings.json" "$T/bad.orig" && pass "corrupt file left as it was" || fail "corrupt file was changed"
 rm "$HOME/.claude/settings.json"
 
+# --project writes this directory's uncommitted settings.local.json, not the user's file.
+proj=$(new_repo projscope)
+(cd "$proj" && "$OT_BIN" setup claude-code --project --json >"$T/proj.json")
+assert_eq "$proj/.claude/settings.local.json" "$(jq -r .target "$T/proj.json")" "--project targets .claude/settings.local.json"
+[ ! -e "$HOME/.claude/settings.json" ] && pass "--project leaves the user's settings alone" || fail "user settings written"
+
 # ---- setup codex honours CODEX_HOME ------------------------------------------------------------
 export CODEX_HOME="$T/codex-home"
 run_ot setup codex --json
@@ -160,6 +166,9 @@ before=$(ls "$spool" | wc -l)
 (cd "$other" && "$OT_BIN" hook claude-code SessionStart <<<"{\"session_id\":\"s\",\"cwd\":\"$other\"}")
 assert_eq "$before" "$(ls "$spool" | wc -l)" "manual tracking: an unenrolled repo is not captured"
 run_ot config set capture.tracking_mode global
+mkdir -p "$T/plain-dir"
+(cd "$T/plain-dir" && "$OT_BIN" hook claude-code SessionStart <<<"{\"session_id\":\"s\",\"cwd\":\"$T/plain-dir\"}")
+assert_eq "$before" "$(ls "$spool" | wc -l)" "outside a git work tree: nothing captured"
 
 # ---- failure injection: the agent hook always exits 0 and prints nothing ------------------------
 set +e
