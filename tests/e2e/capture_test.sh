@@ -159,6 +159,29 @@ for _ in $(seq 100); do [ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && break; sle
 run_ot bucket list --count --json
 [ "$(jq_out '.count // .total // 0')" -ge 2 ] && pass "the session is in the bucket" || fail "no new trace in the bucket: $OUT $ERR"
 
+# Bucket locked by another process: the hook still exits 0 at once, the items wait in the spool,
+# and the next command that gets the bucket drains them.
+python3 - "$OPENTRACES_HOME/bucket/LOCK" <<'PY' &
+import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.lockf(f, fcntl.LOCK_EX)   # the lock LevelDB takes (fcntl), held like a running command would
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(4)
+PY
+locker=$!
+for _ in $(seq 50); do [ -e "$OPENTRACES_HOME/bucket/LOCK.held" ] && break; sleep 0.1; done
+started=$(date +%s%N)
+out=$(OPENTRACES_NO_AUTO_DRAIN= "$OT_BIN" hook claude-code Stop <<<"$stop" 2>&1); rc=$?
+took=$(( ($(date +%s%N) - started) / 1000000 ))
+assert_eq "0:" "$rc:$out" "bucket locked: the hook exits 0, silently"
+[ "$took" -lt 2000 ] && pass "bucket locked: the hook did not wait for the lock (${took} ms)" || fail "hook took ${took} ms"
+sleep 0.5
+[ -n "$(ls "$spool"/*.json 2>/dev/null)" ] && pass "bucket locked: the items wait in the spool" || fail "spool empty while the bucket was locked"
+wait "$locker"; rm -f "$OPENTRACES_HOME/bucket/LOCK.held"
+run_ot bucket list --count --json
+assert_rc 0 "bucket free again: a command opens it"
+[ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && pass "bucket free again: the spool drained (nothing lost)" || fail "spool not drained"
+
 # Manual tracking and not enrolled: nothing captured. Excluded marker: nothing captured.
 other=$(new_repo manual)
 run_ot config set capture.tracking_mode manual
