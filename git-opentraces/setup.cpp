@@ -73,7 +73,9 @@ ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
   auto plan = cli::unwrap(o.remove ? capture::plan_remove(file, strip) : capture::plan_install(file, add));
   std::optional<fs::path> backup;
   if (!o.dry_run) backup = cli::unwrap(capture::apply_plan(plan, strip));
-  if (!o.dry_run && o.remove && agent == "pi") {
+  // The package dir is shared by every settings file that lists it: only the user-level
+  // removal takes it away (a project's removal leaves it for the others).
+  if (!o.dry_run && o.remove && agent == "pi" && !o.project && o.file.empty()) {
     std::error_code ec;
     fs::remove_all(capture::pi_package_dir(), ec);
   }
