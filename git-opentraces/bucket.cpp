@@ -184,7 +184,8 @@ void run_repair() {
   json s = cli::unwrap(b->status());
   if (cli::globals().json) {
     auto doc = cli::envelope("opentraces.bucket.repair.v1");
-    for (auto& [k, v] : rep.to_json().items()) doc[k] = v;
+    json body = rep.to_json();
+    for (auto& [k, v] : body.items()) doc[k] = v;
     doc["bucket_digest"] = s["bucket_digest"];
     cli::emit_json(doc);
     return;

@@ -1,6 +1,7 @@
 // `git opentraces capture`: store agent sessions in the bucket by hand.
 // `capture ingest FILE` spools the request (durable first), then opens the bucket and
 // drains the spool, which parses and stores the session (docs/bucket.md).
+#include <algorithm>
 #include <filesystem>
 
 #include "engine/bucket/bucket.h"
@@ -32,9 +33,71 @@ void emit_queued(const fs::path& item, const Error& why) {
   }
 }
 
+// Session files under a directory, sorted; Claude Code sub-agent transcripts
+// (<session>.subagents/) are read by the parser together with their session.
+std::vector<fs::path> session_files(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto& p = it->path();
+    if (it->is_directory() && p.filename().string().ends_with(".subagents")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && p.extension() == ".jsonl") out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void run_ingest_dir(const fs::path& dir, const std::string& agent, const std::string& slug) {
+  auto files = session_files(dir);
+  if (files.empty())
+    cli::fail(ExitCode::kUsage, "SESSION_NOT_FOUND", "capture ingest", "no .jsonl session files under " + dir.string(),
+              "pass a session file or a directory holding some");
+  auto b = cli::unwrap(bucket::open_and_drain());
+  bucket::PutOptions po;
+  po.project_slug = slug;
+  auto rep = cli::unwrap(b->ingest_sessions(files, agent, po));
+  b.reset();
+  json errors = json::array();
+  for (const auto& f : rep.files)
+    if (f.error) errors.push_back({{"path", f.path.string()}, {"code", f.error->code}, {"message", f.error->message}});
+  if (rep.failed == static_cast<int>(files.size()))
+    cli::fail(ExitCode::kUsage, "INGEST_FAILED", "capture ingest",
+              "none of the " + std::to_string(files.size()) + " session files under " + dir.string() + " could be read: " +
+                  errors[0]["message"].get<std::string>(),
+              "check the files are agent sessions (see docs/schema.md)");
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.capture.ingest.v1");
+    doc["source_path"] = dir.string();
+    doc["files"] = files.size();
+    doc["stored"] = rep.stored;
+    doc["unchanged"] = rep.unchanged;
+    doc["failed"] = rep.failed;
+    doc["bytes"] = rep.bytes;
+    doc["errors"] = errors;
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say(cli::green("stored") + " " + std::to_string(rep.stored) + ", unchanged " + std::to_string(rep.unchanged) +
+           ", failed " + std::to_string(rep.failed) + " of " + std::to_string(files.size()) + " session file(s) under " +
+           dir.string());
+  for (const auto& e : errors) cli::say(cli::yellow("  skipped ") + e["path"].get<std::string>() + ": " + e["message"].get<std::string>());
+}
+
 void run_ingest(const IngestArgs& a) {
   std::error_code ec;
   fs::path file = fs::absolute(a.file, ec);
+  if (fs::is_directory(file, ec)) {
+    std::string agent = a.agent.empty() ? std::string() : cli::unwrap(project::canonical_agent(a.agent));
+    fs::path project_dir = a.project.empty() ? fs::current_path() : fs::absolute(a.project, ec);
+    std::string slug;
+    auto proj = project::find_project(project_dir);
+    if (proj.ok() && proj->has_value()) slug = (*proj)->slug;
+    return run_ingest_dir(file, agent, slug);
+  }
   if (!fs::is_regular_file(file, ec))
     cli::fail(ExitCode::kUsage, "SESSION_NOT_FOUND", "capture ingest", "no session file at " + a.file,
               "pass the path of an agent session file (.jsonl) or a TraceRecord JSON file");
@@ -100,8 +163,9 @@ void register_capture(CLI::App& root) {
   CLI::App* ingest = cli::add_command(*group, "ingest", "Parse a session file and store it in the bucket",
                                       "  git opentraces capture ingest ~/.claude/projects/-src-calc/7004.jsonl\n"
                                       "  git opentraces capture ingest rollout.jsonl --agent codex --project ~/src/calc\n"
-                                      "  git opentraces capture ingest record.json --json\n");
-  ingest->add_option("file", args->file, "Session file (.jsonl) or TraceRecord JSON")->required();
+                                      "  git opentraces capture ingest record.json --json\n"
+                                      "  git opentraces capture ingest ~/.codex/sessions   (every .jsonl below)\n");
+  ingest->add_option("file", args->file, "Session file (.jsonl), TraceRecord JSON, or a directory of sessions")->required();
   ingest->add_option("--agent", args->agent, "claude-code, codex or pi (default: detected)");
   ingest->add_option("--project", args->project, "Repository the session belongs to (default: current directory)");
   ingest->callback([args] { run_ingest(*args); });

@@ -108,6 +108,9 @@ Result<std::unique_ptr<Bucket>> Bucket::open(const std::filesystem::path& dir, O
   leveldb::Options lo;
   lo.create_if_missing = options.create_if_missing;
   lo.max_open_files = 256;
+  // Every command opens the database; appending to the existing log and MANIFEST avoids
+  // writing (and syncing) new ones each time, which keeps the lock held briefly.
+  lo.reuse_logs = true;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.lock_wait_ms);
   std::minstd_rand rng(static_cast<unsigned>(now_ms()) ^ static_cast<unsigned>(getpid()));
   int delay_ms = 5;
@@ -133,7 +136,7 @@ Result<std::unique_ptr<Bucket>> Bucket::open(const std::filesystem::path& dir, O
     int sleep_ms = delay_ms / 2 + static_cast<int>(rng() % static_cast<unsigned>(delay_ms / 2 + 1));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(sleep_ms, left)));
-    delay_ms = std::min(delay_ms * 2, 100);
+    delay_ms = std::min(delay_ms * 2, 40);
   }
 }
 

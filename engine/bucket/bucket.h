@@ -78,6 +78,18 @@ struct DrainReport {
   json to_json() const;
 };
 
+struct IngestFileResult {
+  std::filesystem::path path;
+  std::optional<PutResult> put;     // stored (or unchanged)
+  std::optional<Error> error;       // the file could not be parsed or stored
+};
+
+struct IngestReport {
+  std::vector<IngestFileResult> files;
+  int stored = 0, unchanged = 0, failed = 0;
+  int64_t bytes = 0;                // size of the session files read
+};
+
 struct VerifyOptions {
   bool full = false;
   int sample = 100;                 // objects/traces checked when not full
@@ -144,6 +156,12 @@ class Bucket {
 
   // Traces with activity (hook events or ingested records) at or after since_ms, newest first.
   Result<std::vector<ActiveTrace>> traces_active_since(int64_t since_ms);
+
+  // Parses and stores many session files directly (not through the spool: the files
+  // themselves are the durable source), in batched WriteBatches with one final sync.
+  // A file that fails is reported and skipped.
+  Result<IngestReport> ingest_sessions(const std::vector<std::filesystem::path>& files, std::string_view agent_hint,
+                                       const PutOptions& options = {});
 
   // Applies spool items in arrival order (shapes in spool.h); see docs/bucket.md.
   Result<DrainReport> drain_spool(const std::filesystem::path& spool = spool_dir());

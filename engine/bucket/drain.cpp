@@ -51,20 +51,41 @@ Result<int> apply_hook_event(Txn& txn, const json& item, DrainItem& out) {
   event.erase("kind");
   event["event_type"] = "hook_event";
   std::vector<json> events{event};
-  // An edit tool's PostToolUse also yields the trace patches it made (same ids as the
-  // transcript parser gives, so a later ingest of the session agrees).
-  const json& payload = item.contains("payload") ? item["payload"] : json();
-  if (str_at(item, "event") == "PostToolUse" && payload.is_object() && payload.contains("tool_input")) {
+  // Edit tools also yield trace patches: the ones the hook computed (`patches`, with
+  // file ranges after the tool ran), else derived here from payload.tool_input. Same
+  // ids as the transcript parser gives; one trace_patch_created per patch id.
+  std::string ev_name = str_at(item, "event");
+  bool post = ev_name == "PostToolUse" || ev_name == "tool_result";
+  bool pre = ev_name == "PreToolUse" || ev_name == "tool_call";
+  std::vector<json> patches;
+  auto given = item.find("patches");
+  if (given != item.end() && given->is_array()) {
+    // Codex never reports apply_patch after the fact: its pre-tool patches are all there is.
+    if (post || (pre && str_at(item, "agent") == "codex"))
+      for (const auto& p : *given)
+        if (p.is_object()) patches.push_back(p);
+  } else if (post && item.contains("payload") && item["payload"].is_object()) {
+    const json& payload = item["payload"];
     std::string tool = str_at(payload, "tool_name");
-    if (parse::is_edit_tool(tool)) {
+    if (payload.contains("tool_input") && parse::is_edit_tool(tool)) {
       parse::PatchContext ctx;
       ctx.trace_id = tid;
       ctx.cwd = str_at(payload, "cwd").empty() ? str_at(item, "cwd") : str_at(payload, "cwd");
       ctx.tool_call_id = str_at(payload, "tool_use_id");
       ctx.capture_method = {"hook_posttooluse"};
       for (const auto& p : parse::patches_from_tool_call(tool, payload["tool_input"], ctx))
-        events.push_back({{"event_type", "trace_patch_created"}, {"patch", schema::to_json(p)}});
+        patches.push_back(schema::to_json(p));
     }
+  }
+  for (auto& p : patches) {
+    std::string id = str_at(p, "patch_id");
+    if (!id.empty()) {
+      auto seen = txn.get(keys::patch_seen(tid, id));
+      if (!seen.ok()) return seen.error();
+      if (seen->has_value()) continue;
+      txn.put(keys::patch_seen(tid, id), "1");
+    }
+    events.push_back({{"event_type", "trace_patch_created"}, {"patch", std::move(p)}});
   }
   int64_t ms = ms_from_iso(str_at(item, "received_at")).value_or(now_ms());
   OT_TRY_STATUS(op_touch_activity(txn, tid, str_at(item, "agent"), str_at(item, "cwd"), ms));

@@ -1,5 +1,9 @@
 #include "engine/bucket/ingest.h"
 
+#include "engine/bucket/bucket.h"
+#include "engine/bucket/bucket_impl.h"
+#include "engine/bucket/store_ops.h"
+#include "engine/bucket/txn.h"
 #include "engine/parse/session.h"
 #include "engine/schema/record.h"
 #include "engine/util/fs.h"
@@ -32,6 +36,48 @@ Result<json> record_from_session_file(const std::filesystem::path& path, std::st
   auto record = parse::parse_session_file(path, hint);
   if (!record.ok()) return record.error();
   return schema::to_json(*record);
+}
+
+Result<IngestReport> Bucket::ingest_sessions(const std::vector<std::filesystem::path>& files, std::string_view agent_hint,
+                                             const PutOptions& options) {
+  IngestReport rep;
+  Txn txn(impl_->db.get());
+  int staged = 0;
+  for (const auto& path : files) {
+    IngestFileResult r;
+    r.path = path;
+    std::error_code ec;
+    rep.bytes += static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    auto record = record_from_session_file(path, agent_hint);
+    if (record.ok()) {
+      Txn child(txn);
+      auto put = op_put_record(child, *record, options);
+      if (put.ok()) {
+        child.merge_into_parent();
+        r.put = *put;
+        put->changed ? rep.stored++ : rep.unchanged++;
+        ++staged;
+      } else {
+        if (put.error().code.rfind("BUCKET_", 0) == 0) return put.error();
+        r.error = put.error();
+      }
+    } else {
+      r.error = record.error();
+    }
+    if (r.error) rep.failed++;
+    rep.files.push_back(std::move(r));
+    if (staged >= 256 || txn.staged_bytes() >= (32u << 20)) {
+      OT_TRY_STATUS(txn.commit(false));
+      staged = 0;
+    }
+  }
+  OT_TRY_STATUS(txn.commit(false));
+  Txn barrier(impl_->db.get());
+  auto c = barrier.counters();
+  if (!c.ok()) return c.error();
+  barrier.put_counters(*c);
+  OT_TRY_STATUS(barrier.commit(true));  // a synced write makes every earlier batch durable
+  return rep;
 }
 
 }  // namespace ot::bucket

@@ -12,6 +12,7 @@
 //   es/<trace>                    last assigned event sequence of a trace
 //   a/<trace>                     activity {agent, cwd, last_activity_ms}
 //   t/<ms13>/<trace>              activity time index
+//   p/<trace>/<patch id>          a trace_patch_created event exists for this patch
 //   s/<spool file name>           spool item applied (idempotent drain)
 //   m/manifest                    counters and digest accumulators (O(1) status)
 #pragma once
@@ -54,6 +55,9 @@ inline std::string event(std::string_view trace, int64_t seq) { return event_pre
 inline std::string event_seq(std::string_view trace) { return cat("es/", trace); }
 inline std::string activity(std::string_view trace) { return cat("a/", trace); }
 inline std::string activity_time(int64_t ms, std::string_view trace) { return "t/" + pad(ms, 13) + "/" + std::string(trace); }
+inline std::string patch_seen(std::string_view trace, std::string_view patch_id) {
+  return "p/" + std::string(trace) + "/" + std::string(patch_id);
+}
 inline std::string spool_done(std::string_view name) { return cat("s/", name); }
 inline const std::string kManifest = "m/manifest";
 

@@ -130,6 +130,8 @@ Status put_event(Txn& txn, Counters& c, std::string_view tid, int64_t seq, json 
   if (!event.contains("trace_id")) event["trace_id"] = tid;
   c.acc_events = xor_hex(c.acc_events, event_element(tid, seq, event));
   c.event_count++;
+  if (event.value("event_type", "") == "trace_patch_created" && event.contains("patch") && event["patch"].is_object())
+    if (auto id = event["patch"].value("patch_id", ""); !id.empty()) txn.put(keys::patch_seen(tid, id), "1");
   txn.put_json(keys::event(tid, seq), event);
   return ok_status();
 }

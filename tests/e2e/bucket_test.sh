@@ -131,12 +131,86 @@ wait "$holder"
 run_ot bucket list --count --json
 assert_eq "5" "$(jq_out .count)" "queued capture is stored by the next command"
 
+# --- export -> import into an empty home -> export: byte-identical
+run_ot bucket export "$T/ex1" --json
+assert_rc 0 "bucket export"
+assert_eq "opentraces.bucket.export.v1" "$(jq_out .schema_version)" "export schema id"
+digest=$(jq_out .bucket_digest)
+assert_eq "$digest" "$(jq -r .bucket_digest "$T/ex1/manifest.json")" "manifest carries the digest"
+[ -f "$T/ex1/traces/_unassigned/sess-live/sources.jsonl.gz" ] && pass "hook events exported as sources companion" || fail "no sources companion"
+zcat "$T/ex1/traces/_unassigned/sess-live/sources.jsonl.gz" | head -1 | jq -e .payload >/dev/null && pass "companions are gzip JSONL" || fail "companion unreadable"
+run_ot bucket export "$T/ex1"
+assert_rc 4 "export into a non-empty directory"
+(
+  export HOME="$T/home2" OPENTRACES_HOME="$T/home2/.opentraces"
+  mkdir -p "$HOME"
+  run_ot bucket import "$T/ex1" --json
+  assert_rc 0 "import into an empty home"
+  assert_eq "$digest" "$(jq_out .bucket_digest)" "imported bucket has the same digest"
+  run_ot bucket export "$T/ex2" --json
+  if diff -r "$T/ex1" "$T/ex2" >/dev/null; then pass "export -> import -> export is byte-identical"; else fail "exports differ: $(diff -r "$T/ex1" "$T/ex2" | head -5)"; fi
+  run_ot bucket verify --full --json
+  assert_rc 0 "imported bucket verifies"
+  # A copy whose content does not match its manifest digest is refused.
+  cp -r "$T/ex1" "$T/ex3"
+  f=$(ls "$T"/ex3/objects/*/*.json | head -1)
+  jq -c '.task.description = "edited"' "$f" > "$f.new" && mv "$f.new" "$(dirname "$f")/$(jq -cj . "$f.new" 2>/dev/null | sha256sum | cut -c1-64).json" 2>/dev/null || true
+  trail=$(ls "$T"/ex3/traces/*/sess-live/trail.jsonl.gz)
+  echo '{"event_type":"forged","seq":1,"trace_id":"sess-live"}' | gzip -n > "$trail"
+  export OPENTRACES_HOME="$T/home3/.opentraces"
+  run_ot bucket import "$T/ex3" --json
+  assert_rc 3 "tampered copy refused"
+  assert_eq "IMPORT_DIGEST_MISMATCH" "$(jq_out .error.code)" "refusal names the digest mismatch"
+  run_ot bucket status --json
+  assert_eq "0" "$(jq_out .event_count)" "nothing imported from the tampered copy"
+  exit $FAILURES
+) || FAILURES=$((FAILURES + $?))
+
+# --- verify and repair: flip bytes inside a stored object
+# A 64-symbol alphabet, so the table's block compression keeps the marker in one piece.
+marker=$(head -c 120 /dev/urandom | base64 -w0 | tr -d '/+=')
+jq -n --arg m "$marker" '{trace_id: "victim-0001", agent: {name: "claude-code"}, task: {description: "victim"},
+  steps: [{step_index: 0, role: "agent", content: $m}]}' > "$T/victim.json"
+run_ot capture ingest "$T/victim.json" --json
+assert_rc 0 "capture the victim"
+# Enough incompressible data that LevelDB moves the victim from its log into a table file.
+for i in 1 2 3 4; do
+  grep -lq "$marker" "$OPENTRACES_HOME"/bucket/*.ldb 2>/dev/null && break
+  head -c 3000000 /dev/urandom | base64 -w0 | jq -Rs --arg id "ballast-$i" '{trace_id: $id, agent: {name: "x"}, steps: [{content: .}]}' > "$T/ballast.json"
+  run_ot capture ingest "$T/ballast.json" --json
+done
+run_ot bucket verify --full --json
+assert_rc 0 "healthy before the damage"
+file=$(grep -l "$marker" "$OPENTRACES_HOME"/bucket/*.ldb 2>/dev/null | head -1 || true)
+if [ -z "$file" ]; then
+  fail "victim object not found in a table file"
+else
+  off=$(grep -obUa "$marker" "$file" | head -1 | cut -d: -f1)
+  printf 'Z' | dd of="$file" bs=1 seek=$((off + 40)) conv=notrunc status=none
+  run_ot bucket verify --json
+  assert_rc 3 "verify finds the damaged object"
+  assert_eq "victim-0001" "$(jq_out '[.errors[] | select(.code == "OBJECT_CORRUPT") | .trace_id][0]')" "verify names the trace"
+  run_ot bucket verify
+  assert_contains "$OUT" "victim-0001" "human verify names the trace"
+  run_ot bucket repair --json
+  assert_rc 0 "repair"
+  assert_eq "victim-0001" "$(jq_out '.lost_traces[0]')" "repair reports the trace it could not keep"
+  run_ot bucket verify --full --json
+  assert_rc 0 "verify passes after repair"
+  run_ot capture ingest "$T/victim.json" --json
+  assert_eq "true" "$(jq_out .changed)" "re-capturing restores the trace"
+fi
+
 # --- a database LevelDB cannot open
 cp -r "$OPENTRACES_HOME/bucket" "$T/bucket.bak"
 echo "MANIFEST-999999" > "$OPENTRACES_HOME/bucket/CURRENT"
 run_ot bucket status
 assert_rc 3 "unreadable database"
 assert_contains "$ERR" "bucket repair" "error names the repair command"
-rm -rf "$OPENTRACES_HOME/bucket" && mv "$T/bucket.bak" "$OPENTRACES_HOME/bucket"
+run_ot bucket repair --json
+assert_rc 0 "repair salvages a database LevelDB cannot open"
+assert_eq "true" "$(jq_out .storage_repaired)" "repair ran LevelDB's salvage"
+run_ot bucket verify --full --json
+assert_rc 0 "salvaged bucket verifies"
 
 finish

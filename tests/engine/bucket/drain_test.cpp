@@ -192,6 +192,33 @@ TEST_CASE("drain: a PostToolUse of an edit tool also records its trace patches",
   CHECK(ev[2]["event_type"] == "hook_event");
 }
 
+TEST_CASE("drain: patches the hook computed become one trace_patch_created per patch id", "[bucket][drain]") {
+  test::TempDir tmp;
+  auto spool = tmp.path / "spool";
+  json patch = {{"patch_id", "sha256:1111"}, {"file_path", "calc.py"}, {"start_line", 3}, {"end_line", 4}};
+  json pre = hook_item("sess-p", "PreToolUse", 0);
+  pre["patches"] = json::array({patch});
+  json post = hook_item("sess-p", "PostToolUse", 1);
+  post["patches"] = json::array({patch});
+  json again = post;  // the same tool call reported twice
+  json codex_pre = hook_item("sess-x", "PreToolUse", 0);
+  codex_pre["agent"] = "codex";
+  codex_pre["patches"] = json::array({{{"patch_id", "sha256:2222"}, {"file_path", "a.py"}}});
+  for (const auto& i : {pre, post, again, codex_pre}) REQUIRE(spool_append(i, spool).ok());
+  auto b = open_and_drain(tmp.path / "bucket", spool);
+  REQUIRE(b.ok());
+  auto ev = *(*b)->events("sess-p");
+  std::vector<json> patches;
+  for (const auto& e : ev)
+    if (e["event_type"] == "trace_patch_created") patches.push_back(e["patch"]);
+  REQUIRE(patches.size() == 1);
+  CHECK(patches[0]["start_line"] == 3);  // from the PostToolUse, not the range-less PreToolUse
+  CHECK(ev.size() == 4);
+  auto cx = *(*b)->events("sess-x");
+  REQUIRE(cx.size() == 2);
+  CHECK(cx[1]["patch"]["patch_id"] == "sha256:2222");
+}
+
 TEST_CASE("drain: many items are committed in batches without losing any", "[bucket][drain]") {
   test::TempDir tmp;
   auto spool = tmp.path / "spool";
