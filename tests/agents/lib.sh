@@ -212,7 +212,7 @@ check_blame() {
 
 # The bucket holds one trace for the session just run (N_BEFORE: traces before the run).
 check_bucket() {
-  local name=$1 before=$2 agent n
+  local name=$1 before=$2 repo=$3 agent n
   agent=$(agent_of "$name")
   section "bucket"
   [ "$HOOKS_ON" = 1 ] || { pending "setup $agent" "one new trace in the bucket for the session"; return 0; }
@@ -221,6 +221,38 @@ check_bucket() {
   n=$(trace_count)
   if [ "$n" -eq $((before + 1)) ]; then ok "the bucket holds one new trace ($before -> $n)"
   else fail "the bucket went from $before to $n traces; one session should add exactly one"; ot bucket list --json 2>&1 | head -40 | sed 's/^/       /'; fi
+  feature "bucket export" "the stored trace: record, patches and hook events as the scenario says" || return 0
+  local model exp=$T/export-$RANDOM out rc=0
+  model=$(python3 "$HARNESS/expect.py" model "$RUN_LOG/requests.jsonl")
+  ot bucket export "$exp" >/dev/null 2>"$T/export.err" || { fail "bucket export failed: $(tail -3 "$T/export.err")"; return 0; }
+  out=$(python3 "$HARNESS/expect.py" check-stored "$SCENARIOS/$name.json" "$agent" "$model" "$exp" "$repo" "$BASE" $((before + 1)) 2>&1) || rc=$?
+  BUCKET_TRACE=$(awk '/^TRACE /{print $2}' <<<"$out")
+  if [ $rc -eq 0 ]; then ok "the stored trace (bucket export): $(grep -v '^TRACE ' <<<"$out" | tail -1)"
+  else fail "the stored trace (bucket export) does not match the scenario"; grep -v '^TRACE ' <<<"$out" | sed 's/^/       /'; fi
+}
+
+# session_trace_id: the trace id of the session just run, from `bucket list --agent` (newest row).
+session_trace_id() {
+  ot bucket list --agent "$(agent_of "$1")" --json 2>/dev/null | python3 -c 'import json,sys
+rows=json.load(sys.stdin).get("rows") or []; print(rows[-1]["trace_id"] if rows else "")' 2>/dev/null || true
+}
+
+# trace_view NAME "what" "ARGS" PYTHON_EXPR: runs `trace ARGS --json` on the session's trace (ARGS may
+# hold {id}) and checks PYTHON_EXPR on its JSON (d). Pending while that command or flag is planned.
+trace_view() {
+  local name=$1 what=$2 args=$3 expr=$4 id out rc=0
+  local probe=${args//\{id\}/}
+  # shellcheck disable=SC2086
+  if ! implemented $probe; then pending "$(echo $probe)" "$what"; return 0; fi
+  [ "$HOOKS_ON" = 1 ] || { pending "setup $(agent_of "$name")" "$what"; return 0; }
+  id=${BUCKET_TRACE:-$(session_trace_id "$name")}
+  [ -n "$id" ] || { fail "$what: no trace of this session in the bucket"; return 0; }
+  # shellcheck disable=SC2086
+  out=$(ot ${args//\{id\}/$id} --json 2>&1) || rc=$?
+  if [ $rc -ne 0 ]; then fail "$what: \`git opentraces ${args//\{id\}/$id} --json\` exited $rc"; echo "$out" | head -20 | sed 's/^/       /'; return 0; fi
+  if python3 -c 'import json,sys
+d=json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$out" "$expr" 2>"$T/view.err"; then ok "$what"
+  else fail "$what (expected: $expr)"; { cat "$T/view.err"; echo "$out"; } | head -40 | sed 's/^/       /'; fi
 }
 
 finish() {
@@ -257,6 +289,6 @@ scenario_test() {
   check_agent_ran "$name" "$repo"
   check_hooks_fired "$name" "$repo"
   check_trace_parse "$name"
-  check_bucket "$name" 0
+  check_bucket "$name" 0 "$repo"
   check_blame "$name" "$repo"
 }

@@ -9,7 +9,7 @@ enable claude-code "$repo"
 
 run_scenario "$name" "$repo"; BASE1=$BASE SESSION1=$SESSION
 check_agent_ran "$name" "$repo"
-check_bucket "$name" 0
+check_bucket "$name" 0 "$repo"
 check_blame "$name" "$repo"; TRACES1=$BLAME_TRACES
 
 # The human starts over (removes what the agent wrote), so the second run writes and commits again.
@@ -17,7 +17,7 @@ git -C "$repo" rm -q calc.py && git -C "$repo" commit -qm "Start over"
 run_scenario "$name" "$repo"; BASE2=$BASE
 if [ "$SESSION" != "$SESSION1" ]; then ok "the second run is a new session"; else fail "the second run reused session $SESSION"; fi
 check_agent_ran "$name" "$repo"
-check_bucket "$name" 1
+check_bucket "$name" 1 "$repo"
 check_blame "$name" "$repo" --only-after-base; TRACES2=$BLAME_TRACES
 
 section "both runs' attribution after the second run"

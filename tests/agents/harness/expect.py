@@ -6,6 +6,7 @@
   expect.py check-repo SCENARIO REPO BASE_SHA      commits, their files and contents, the final tree
   expect.py check-session SCENARIO AGENT SESSION   the agent's own file holds every prompt and tool call
   expect.py check-trace SCENARIO AGENT MODEL TRACE_JSON   our `trace parse --json` output
+  expect.py check-stored SCENARIO AGENT MODEL EXPORT_DIR REPO BASE_SHA [N]   the bucket (bucket export)
   expect.py check-hooks SCENARIO AGENT SPOOL REPO BASE_SHA   the spool items our hooks wrote
   expect.py check-blame SCENARIO REPO BASE_SHA OT_BIN [--only-after-base]   notes and trail blame
   expect.py agent-commits SCENARIO REPO BASE_SHA   prints "sha human|agent subject" per commit after BASE
@@ -338,10 +339,30 @@ def check_blame(scenario, repo, base, ot_bin, earlier_too=True):
 PRE_TOOL_EVENT = {"claude-code": "PreToolUse", "codex": "PreToolUse", "pi": "tool_call"}
 
 
+def check_hook_items(scenario, agent, items, sim, repo, label):
+    """Hook events against the scenario: one pre-tool event per tool call (sub-agent calls included;
+    Claude Code fires none for a call it refuses), patches for exactly the files the scenario writes."""
+    items = [i for i in items if i.get("agent") in AGENT_NAMES[agent]]
+    pre = [i for i in items if i.get("event") == PRE_TOOL_EVENT[agent]]
+    want = [name for _, _, name, _ in tool_calls(scenario)]
+    for name, _ in sim.refused:
+        want.remove(name)
+    if agent == "codex":
+        if len(pre) != len(want):
+            fail(f"{label}: {len(pre)} {PRE_TOOL_EVENT[agent]} events, the scenario makes {len(want)} tool calls")
+    else:
+        got = sorted((i.get("payload") or {}).get("tool_name") or "?" for i in pre)
+        if got != sorted(want):
+            fail(f"{label}: {PRE_TOOL_EVENT[agent]} events for {got}, the scenario calls {sorted(want)}")
+    written = {p for _, p in edited_files(scenario)} - {p for _, p in sim.refused}
+    patched = {rel_to(p.get("file_path") or p.get("path") or "", repo) for i in items for p in i.get("patches") or []}
+    if patched != written:
+        fail(f"{label}: patches for {sorted(patched)}, the scenario writes {sorted(written)}")
+    return f"{len(items)} events, {len(pre)} {PRE_TOOL_EVENT[agent]}, patches for {sorted(patched)}"
+
+
 def check_hooks(scenario, agent, spool, repo, base):
-    """The spool items our hooks wrote during the run: one pre-tool event per tool call of the scenario
-    (sub-agent calls included), and patches for exactly the files the scenario writes (less the calls
-    the agent refused)."""
+    """The spool items our hooks wrote during the run (see check_hook_items)."""
     items = []
     for f in sorted(os.listdir(spool)) if os.path.isdir(spool) else []:
         if f.endswith(".json"):
@@ -349,29 +370,8 @@ def check_hooks(scenario, agent, spool, repo, base):
                 items.append(load(os.path.join(spool, f)))
             except ValueError:
                 fail(f"spool item {f} is not JSON")
-    items = [i for i in items if i.get("agent") in AGENT_NAMES[agent] and i.get("kind") == "hook_event"]
-    pre = [i for i in items if i.get("event") == PRE_TOOL_EVENT[agent]]
-    sim = Simulation(scenario, repo, base)
-    want = [name for _, _, name, _ in tool_calls(scenario)]
-    for name, _ in sim.refused:  # Claude Code rejects these before its PreToolUse hooks run
-        want.remove(name)
-    if agent == "codex":
-        if len(pre) != len(want):
-            fail(f"hooks: {len(pre)} {PRE_TOOL_EVENT[agent]} events, the scenario makes {len(want)} tool calls")
-    else:
-        got = sorted((i.get("payload") or {}).get("tool_name") or (i.get("payload") or {}).get("toolName") or "?" for i in pre)
-        if got != sorted(want):
-            fail(f"hooks: {PRE_TOOL_EVENT[agent]} events for {got}, the scenario calls {sorted(want)}")
-    refused = {p for _, p in sim.refused}
-    written = {p for _, p in edited_files(scenario)} - refused
-    patched = set()
-    for i in items:
-        for p in i.get("patches") or []:
-            path = p.get("file_path") or p.get("path") or ""
-            patched.add(os.path.relpath(path, repo) if os.path.isabs(path) else path)
-    if patched != written:
-        fail(f"hooks: patches for {sorted(patched)}, the scenario writes {sorted(written)}")
-    print(f"hooks: {len(items)} events, {len(pre)} {PRE_TOOL_EVENT[agent]}, patches for {sorted(patched)}")
+    items = [i for i in items if i.get("kind") == "hook_event"]
+    print("hooks: " + check_hook_items(scenario, agent, items, Simulation(scenario, repo, base), repo, "hooks"))
     finish()
 
 
@@ -456,32 +456,93 @@ def check_session(scenario, agent, path):
     finish()
 
 
-def check_trace(scenario, agent, model, trace_path):
-    doc = load(trace_path)
-    rec = doc.get("trace") or doc.get("record") or doc  # the envelope may wrap the record
+def check_record(scenario, agent, model, rec, label):
+    """A TraceRecord against the scenario: agent, model, tool calls (main and sub-agent), prompts."""
     name = (rec.get("agent") or {}).get("name")
     if name not in AGENT_NAMES[agent]:
-        fail(f"trace: agent.name is {name!r}, expected {agent}")
+        fail(f"{label}: agent.name is {name!r}, expected {agent}")
     got_model = (rec.get("agent") or {}).get("model")
     if model and got_model != model:
-        fail(f"trace: agent.model is {got_model!r}, the agent asked the model server for {model!r}")
+        fail(f"{label}: agent.model is {got_model!r}, the agent asked the model server for {model!r}")
     steps = rec.get("steps") or []
     main, sub = [], []
-    for s in steps:
-        for c in s.get("tool_calls") or []:
-            (sub if s.get("call_type") == "subagent" else main).append(c.get("tool_name"))
+    for st in steps:
+        for c in st.get("tool_calls") or []:
+            (sub if st.get("call_type") == "subagent" else main).append(c.get("tool_name"))
     want = [n for _, is_sub, n, _ in tool_calls(scenario) if not is_sub]
     want_sub = [n for _, is_sub, n, _ in tool_calls(scenario) if is_sub]
     if sorted(main) != sorted(want):
-        fail(f"trace: main tool calls {sorted(main)}, the scenario has {sorted(want)}")
-    if sub and sorted(sub) != sorted(want_sub):
-        fail(f"trace: sub-agent tool calls {sorted(sub)}, the scenario has {sorted(want_sub)}")
-    user_steps = [s for s in steps if s.get("role") == "user" and any(p in str(s.get("content")) for p in main_prompts(scenario))]
-    if len(user_steps) != len(main_prompts(scenario)):
-        fail(f"trace: {len(user_steps)} user steps carry the scenario's prompts, expected {len(main_prompts(scenario))}")
-    print(f"trace: agent {name}, model {got_model}, {len(steps)} steps, {len(main)} tool calls"
-          + (f" + {len(sub)} sub-agent" if sub else "") + f", {len(user_steps)} prompts")
+        fail(f"{label}: main tool calls {sorted(main)}, the scenario has {sorted(want)}")
+    if sorted(sub) != sorted(want_sub):  # a sub-agent's calls must appear as sub-agent steps
+        fail(f"{label}: tool calls in sub-agent steps {sorted(sub)}, the scenario's sub-agent makes {sorted(want_sub)}")
+    prompts = main_prompts(scenario)
+    user_steps = [st for st in steps if st.get("role") == "user" and any(p in str(st.get("content")) for p in prompts)]
+    if len(user_steps) != len(prompts):
+        fail(f"{label}: {len(user_steps)} user steps carry the scenario's prompts, expected {len(prompts)}")
+    return (f"agent {name}, model {got_model}, {len(steps)} steps, {len(main)} tool calls"
+            + (f" + {len(sub)} in sub-agent steps" if sub else "") + f", {len(user_steps)} prompts")
+
+
+def check_trace(scenario, agent, model, trace_path):
+    doc = load(trace_path)
+    rec = doc.get("record") or doc.get("trace") or doc  # the envelope may wrap the record
+    print("trace: " + check_record(scenario, agent, model, rec, "trace"))
     finish()
+
+
+def check_stored(scenario, agent, model, export, repo, base, want_traces=1):
+    """The bucket, as `bucket export` writes it: WANT_TRACES traces from this agent; the newest one's
+    TraceRecord matches the scenario (agent, model, tool calls incl. sub-agent steps, prompts), its
+    patches name exactly the files the scenario writes, and its stored hook events hold one pre-tool
+    event per tool call. Prints "TRACE <id>"."""
+    import gzip
+    envs = []
+    for path in sorted(glob_paths(os.path.join(export, "traces"), "trace.json")):
+        env = load(path)
+        if (env.get("record") or {}).get("agent_name") in AGENT_NAMES[agent]:
+            envs.append((path, env))
+    if len(envs) != want_traces:
+        fail(f"bucket: {len(envs)} traces from {agent}, expected {want_traces}")
+    if not envs:
+        finish()
+    path, env = max(envs, key=lambda e: e[1]["record"].get("written_at", ""))
+    ptr = env["record"]
+    print(f"TRACE {env['trace_id']}")
+    h = ptr["record_hash"].split(":", 1)[1]
+    rec = load(os.path.join(export, "objects", h[:2], h + ".json"))
+    summary = check_record(scenario, agent, model, rec, "stored trace")
+    sim = Simulation(scenario, repo, base)
+    written = {p for _, p in edited_files(scenario)} - {p for _, p in sim.refused}
+    # A call the agent refused may stay a patch, marked with the limitation tool_result_error.
+    refused = {p for _, p in sim.refused}
+    errored = {rel_to(p.get("file_path", ""), repo) for p in rec.get("patches") or []
+               if "tool_result_error" in (p.get("limitations") or [])}
+    patched = {rel_to(p.get("file_path", ""), repo) for p in rec.get("patches") or []
+               if "tool_result_error" not in (p.get("limitations") or [])}
+    if patched != written:
+        fail(f"stored trace: patches for {sorted(patched)}, the scenario writes {sorted(written)}")
+    if errored - refused:
+        fail(f"stored trace: patches for {sorted(errored - refused)} are marked tool_result_error, yet those calls succeeded")
+    d = os.path.dirname(path)
+    events = []
+    if os.path.exists(os.path.join(d, "sources.jsonl.gz")):
+        with gzip.open(os.path.join(d, "sources.jsonl.gz"), "rt") as f:
+            events = [json.loads(l) for l in f if l.strip()]
+    hook_items = [e for e in events if e.get("event_type", e.get("kind")) in ("hook_event",)]
+    check_hook_items(scenario, agent, hook_items, sim, repo, "stored hook events")
+    print(f"stored trace {env['trace_id'][:8]}: {summary}; patches for {sorted(patched)}; "
+          f"{len(hook_items)} hook events")
+    finish()
+
+
+def glob_paths(root, name):
+    for dirpath, _, files in os.walk(root):
+        if name in files:
+            yield os.path.join(dirpath, name)
+
+
+def rel_to(path, repo):
+    return os.path.relpath(path, repo) if os.path.isabs(path) else path
 
 
 def model_of(request_log):
@@ -503,6 +564,8 @@ def main(argv):
         summary(load(args[0]))
     elif cmd == "check-repo":
         check_repo(load(args[0]), args[1], args[2])
+    elif cmd == "check-stored":
+        check_stored(load(args[0]), args[1], args[2], args[3], args[4], args[5], int(args[6]) if len(args) > 6 else 1)
     elif cmd == "check-hooks":
         check_hooks(load(args[0]), args[1], args[2], args[3], args[4])
     elif cmd == "check-blame":

@@ -4,7 +4,9 @@
 # side: from the moment it finished answering with a tool call to the moment the agent came back
 # with the result. With hooks, that span holds the agent's PreToolUse and PostToolUse hooks (Pi: the
 # extension's tool_call/tool_result events) around the tool itself; the difference of the medians is
-# what our hooks cost per tool call. Prints a Markdown table.
+# what our hooks cost per tool call. A third mode installs the same hooks but makes them run a no-op
+# script, which separates the agent's own cost of running a hook command from ours. Prints a
+# Markdown table.
 #
 #   OT_BIN=build-release/git-opentraces tests/agents/harness/hook-timing.sh [RUNS] [SCENARIO...]
 # Defaults: 3 runs each of calc, codex-calc, pi-calc. OT_AGENTS_DIR as for the tests.
@@ -29,11 +31,16 @@ one_run() { # one_run SCENARIO MODE(off|on) N -> request log path
     unset CODEX_HOME
     git config --global user.name Timer && git config --global user.email timer@example.invalid
     cd "$d/repo" && git init -q && printf 'x\n' >README.md && git add README.md && git commit -qm init
-    if [ "$mode" = on ]; then
-      "$OT_BIN" init --agent "$agent" >/dev/null </dev/null
-      "$OT_BIN" setup "$agent" --yes >/dev/null </dev/null
-      "$OT_BIN" setup git --yes >/dev/null </dev/null
+    if [ "$mode" != off ]; then
+      # Hooks are installed by a copy of the binary (they run the binary that installed them); in
+      # mode "stub" the copy is then replaced by a script that reads stdin and exits, which leaves
+      # only the agent's own cost of running a hook command.
+      mkdir -p "$d/bin" && cp "$OT_BIN" "$d/bin/git-opentraces"
+      "$d/bin/git-opentraces" init --agent "$agent" >/dev/null </dev/null
+      "$d/bin/git-opentraces" setup "$agent" --yes >/dev/null </dev/null
+      "$d/bin/git-opentraces" setup git --yes >/dev/null </dev/null
       git add -A && git commit -qm "enable" || true
+      [ "$mode" = on ] || printf '#!/bin/sh\ncat >/dev/null\n' >"$d/bin/git-opentraces"
     fi
     RUN_OUT=$d/out bash "$here/$(runner_of "$agent")" "$fixtures/scenarios/$name.json" "$d/repo" >/dev/null 2>"$d/runner.err" \
       || { echo "hook-timing: $name ($mode) failed:" >&2; tail -5 "$d/runner.err" >&2; exit 1; }
@@ -61,15 +68,17 @@ p=lambda q: v[min(len(v)-1, int(q*len(v)))]
 print(f"{statistics.median(v):.0f} {p(0.9):.0f} {len(v)}" if v else "- - 0")'
 }
 
-echo "| agent (scenario) | tool round-trips | median without hooks | median with our hooks | added per tool call | p90 without / with |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| agent (scenario) | tool round-trips (per mode) | median: no hooks | hooks running a no-op | our hooks | ours vs no-op | p90: no hooks / no-op / ours |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
 for name in "${scenarios[@]}"; do
-  off=() on=()
-  for n in $(seq "$runs"); do
+  off=() stub=() on=()
+  for n in $(seq "$runs"); do  # interleaved, so machine load drifts hit every mode alike
     off+=("$(one_run "$name" off "$n")")
+    stub+=("$(one_run "$name" stub "$n")")
     on+=("$(one_run "$name" on "$n")")
   done
   read -r m0 p0 c0 < <(gaps "${off[@]}" | stats)
-  read -r m1 p1 c1 < <(gaps "${on[@]}" | stats)
-  echo "| $(agent_of "$name") ($name) | $c0 / $c1 | $m0 ms | $m1 ms | $((m1 - m0)) ms | $p0 / $p1 ms |"
+  read -r m1 p1 c1 < <(gaps "${stub[@]}" | stats)
+  read -r m2 p2 c2 < <(gaps "${on[@]}" | stats)
+  echo "| $(agent_of "$name") ($name) | $c0 | $m0 ms | $m1 ms | $m2 ms | +$((m2 - m1)) ms | $p0 / $p1 / $p2 ms |"
 done
