@@ -133,4 +133,16 @@ assert_eq '["refs/notes/opentraces"]' "$(jq_out '.purged_refs|tostring')" "notes
 [ ! -f .opentraces.json ] && pass "marker deleted" || fail "marker still present"
 git rev-parse -q --verify refs/notes/opentraces >/dev/null && fail "notes ref still there" || pass "notes ref gone"
 
+# status: the O(1) dashboard over the bucket counters.
+run_ot status --short
+assert_rc 0 "status on an empty bucket"
+assert_eq "status=empty traces=0 unscanned=0 not_cleared=0 stale=false" "$OUT" "status --short when empty"
+run_ot capture ingest "$OT_FIXTURES/sessions/claude-code/cc-calc.jsonl"
+assert_rc 0 "ingest one fixture session"
+run_ot status --json
+assert_envelope "status"
+assert_eq "opentraces.bucket.status.v1" "$(jq_out .schema_version)" "status schema"
+assert_eq "1 not_cleared" "$(jq_out '"\(.store.trace_count) \(.safety.verdict)"')" "status counts the trace, not cleared (unscanned)"
+assert_eq '["unscanned_records"]' "$(jq_out '.sync.blocked_reasons|tostring')" "sync blocked by the unscanned trace"
+
 finish
