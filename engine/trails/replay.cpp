@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "engine/trails/text.h"
 #include "notes/diff.h"
@@ -67,7 +68,8 @@ std::vector<Line> merge_owned(const std::vector<Line>& old, const std::vector<st
   return out;
 }
 
-bool apply_in_fragment(Fragment& frag, const MatchablePatch& p, int owner) {
+// Applies the edit inside `frag` if its old text is there; [*lo, *hi) = changed lines.
+bool apply_in_fragment(Fragment& frag, const MatchablePatch& p, int owner, size_t* lo, size_t* hi) {
   std::string text;
   std::vector<size_t> starts;
   for (size_t i = 0; i < frag.size(); ++i) {
@@ -102,6 +104,8 @@ bool apply_in_fragment(Fragment& frag, const MatchablePatch& p, int owner) {
   }
   frag.erase(frag.begin() + static_cast<long>(a), frag.begin() + static_cast<long>(b) + 1);
   frag.insert(frag.begin() + static_cast<long>(a), merged.begin(), merged.end());
+  *lo = a;
+  *hi = a + merged.size();
   return true;
 }
 
@@ -138,8 +142,51 @@ std::vector<int> lcs_pairs(const std::vector<std::string>& a, const std::vector<
   return pairs;
 }
 
+namespace {
+
+// Adds the runs of `f` that touch lines [lo, hi) (the lines a patch just changed;
+// runs elsewhere were collected before).
+void collect_runs(const Fragment& f, size_t lo, size_t hi, std::vector<OwnedRun>& runs, std::set<std::string>& seen) {
+  {
+    size_t i = 0;
+    while (i < f.size()) {
+      if (f[i].owner < 0) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < f.size() && f[j].owner == f[i].owner) ++j;
+      if (j < lo || i > hi) {
+        i = j;
+        continue;
+      }
+      // Trim blank lines at the edges: they carry no evidence.
+      size_t s = i, e = j;
+      while (s < e && normalize_line(f[s].text).empty()) ++s;
+      while (e > s && normalize_line(f[e - 1].text).empty()) --e;
+      if (s < e) {
+        OwnedRun run;
+        run.patch = static_cast<size_t>(f[i].owner);
+        std::string key = std::to_string(run.patch);
+        for (size_t k = s; k < e; ++k) {
+          run.lines.push_back(RunLine{f[k].text, f[k].whole});
+          key += '\n' + f[k].text + (f[k].whole ? "" : "\x01");
+        }
+        if (seen.insert(key).second) runs.push_back(std::move(run));
+      }
+      i = j;
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<OwnedRun> replay_file(const std::vector<const MatchablePatch*>& patches) {
+  // Runs are collected after every patch: a commit may hold any intermediate state
+  // (the agent committed, then went on editing).
   std::vector<Fragment> frags;
+  std::vector<OwnedRun> runs;
+  std::set<std::string> seen;
   for (size_t idx = 0; idx < patches.size(); ++idx) {
     const MatchablePatch& p = *patches[idx];
     int owner = static_cast<int>(idx);
@@ -147,6 +194,7 @@ std::vector<OwnedRun> replay_file(const std::vector<const MatchablePatch*>& patc
       Fragment f;
       for (auto& l : git::split_lines(p.authored_text)) f.push_back(Line{l, owner, true});
       frags.push_back(std::move(f));
+      collect_runs(frags.back(), 0, frags.back().size(), runs, seen);
       continue;
     }
     if (is_delete(p)) {
@@ -158,13 +206,19 @@ std::vector<OwnedRun> replay_file(const std::vector<const MatchablePatch*>& patc
       for (auto& l : git::split_lines(p.authored_text)) f.push_back(Line{l, owner, true});
       frags.clear();
       frags.push_back(std::move(f));
+      collect_runs(frags.back(), 0, frags.back().size(), runs, seen);
       continue;
     }
     if (p.authored_text.empty()) continue;
     bool applied = false;
     if (!p.old_text.empty()) {
-      for (auto& f : frags)
-        if ((applied = apply_in_fragment(f, p, owner))) break;
+      for (auto& f : frags) {
+        size_t lo = 0, hi = 0;
+        if ((applied = apply_in_fragment(f, p, owner, &lo, &hi))) {
+          collect_runs(f, lo, hi, runs, seen);
+          break;
+        }
+      }
     }
     if (applied) continue;
     // The text around the edit is unknown: keep the edit's own text as a fragment.
@@ -175,30 +229,7 @@ std::vector<OwnedRun> replay_file(const std::vector<const MatchablePatch*>& patc
     f.front().whole = false;
     f.back().whole = false;
     frags.push_back(std::move(f));
-  }
-
-  std::vector<OwnedRun> runs;
-  for (const auto& f : frags) {
-    size_t i = 0;
-    while (i < f.size()) {
-      if (f[i].owner < 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i;
-      while (j < f.size() && f[j].owner == f[i].owner) ++j;
-      // Trim blank lines at the edges: they carry no evidence.
-      size_t s = i, e = j;
-      while (s < e && normalize_line(f[s].text).empty()) ++s;
-      while (e > s && normalize_line(f[e - 1].text).empty()) --e;
-      if (s < e) {
-        OwnedRun run;
-        run.patch = static_cast<size_t>(f[i].owner);
-        for (size_t k = s; k < e; ++k) run.lines.push_back(RunLine{f[k].text, f[k].whole});
-        runs.push_back(std::move(run));
-      }
-      i = j;
-    }
+    collect_runs(frags.back(), 0, frags.back().size(), runs, seen);
   }
   return runs;
 }

@@ -165,6 +165,33 @@ assert_eq "reverted" "$(surv sha256:rev)" "a revert gives reverted"
 run_ot trail track "t:${TRACE:0:8}" --json
 assert_eq "4" "$(jq_out '.patches | length')" "track by trace lists its 4 patches"
 
+# ---- real recorded sessions (Claude Code, Codex, Pi) ---------------------------
+# Each fixture session wrote calc.py (Write, then Edit) and committed; a second
+# prompt edited it again and committed. We parse the real session, redo its two
+# commits in a fresh repo (plus a human line), and blame them to the session.
+CALC1=$'def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    result = a * b\n    return result\n'
+DOC=$'def add(a, b):\n    """Return the sum of a and b."""\n    return a + b\n\n\ndef mul(a, b):\n    result = a * b\n    return result\n'
+PI2=$'def add(a, b):\n    return a + b\n\n\ndef mul(a, b, c=1):\n    result = a * b * c\n    return result\n'
+for fx in claude-code/cc-calc codex/codex-calc pi/pi-calc; do
+  name="${fx#*/}"
+  "$OT_BIN" trace parse "$OT_FIXTURES/sessions/$fx.jsonl" --json | jq .record > "$T/$name.json"
+  tid="$(jq -r .trace_id "$T/$name.json")"
+  r="$(new_repo "fx-$name")"
+  cd "$r"
+  printf '%s' "$CALC1" > calc.py; echo "# notes by the human" >> README.md
+  git add -A; git commit -q -m "Add calc module"
+  run_ot trail attach --patches "$T/$name.json" --json
+  assert_eq "7/8" "$(jq_out '"\(.attributed_lines)/\(.added_lines)"')" "$name: the agent's 7 lines of commit 1, not the human's"
+  if [ "$name" = pi-calc ]; then printf '%s' "$PI2" > calc.py; want=2; else printf '%s' "$DOC" > calc.py; want=1; fi
+  git commit -q -a -m "second prompt"
+  run_ot trail attach --patches "$T/$name.json" --json
+  assert_eq "$want/$want" "$(jq_out '"\(.attributed_lines)/\(.added_lines)"')" "$name: commit 2 is the later edit's"
+  run_ot trail blame HEAD --json
+  assert_eq "$tid" "$(jq_out '.traces[0].trace_id')" "$name: blamed to the recorded session's trace"
+  run_ot trail blame "t:${tid:0:8}" --json
+  assert_eq "2" "$(jq_out '.commits | length')" "$name: the trace landed in both commits"
+done
+
 # ---- git-backfill: history made without the hook ---------------------------
 bf="$(new_repo backfill)"
 cd "$bf"

@@ -36,13 +36,16 @@ TEST_CASE("an edit after a write owns only the lines it introduced", "[trails][r
   auto w = patch("write", "", "def f():\n    return 1\n\ndef g():\n    return 2\n", 1);
   auto e = patch("edit", "    return 1\n", "    x = 41\n    return x + 1\n", 2);
   auto runs = replay_file({&w, &e});
-  REQUIRE(runs.size() == 3);
+  // The state after the write (a commit may have been made then), then after the edit.
+  REQUIRE(runs.size() == 4);
   REQUIRE(runs[0].patch == 0);
-  REQUIRE(texts(runs[0]) == std::vector<std::string>{"def f():"});
-  REQUIRE(runs[1].patch == 1);
-  REQUIRE(texts(runs[1]) == std::vector<std::string>{"    x = 41", "    return x + 1"});
-  REQUIRE(runs[2].patch == 0);
-  REQUIRE(texts(runs[2]) == std::vector<std::string>{"def g():", "    return 2"});
+  REQUIRE(runs[0].lines.size() == 5);
+  REQUIRE(runs[1].patch == 0);
+  REQUIRE(texts(runs[1]) == std::vector<std::string>{"def f():"});
+  REQUIRE(runs[2].patch == 1);
+  REQUIRE(texts(runs[2]) == std::vector<std::string>{"    x = 41", "    return x + 1"});
+  REQUIRE(runs[3].patch == 0);
+  REQUIRE(texts(runs[3]) == std::vector<std::string>{"def g():", "    return 2"});
 }
 
 TEST_CASE("an edit of an unknown file keeps only its novel lines, context stays unowned", "[trails][replay]") {
@@ -61,9 +64,12 @@ TEST_CASE("a mid-line edit of an unknown file is marked partial", "[trails][repl
 }
 
 TEST_CASE("a delete clears what the trace wrote to the file", "[trails][replay]") {
-  auto w = patch("write", "", "a\n", 1);
+  auto w = patch("write", "", "first\n", 1);
   auto d = patch("delete", "", "", 2);
-  REQUIRE(replay_file({&w, &d}).empty());
+  auto e = patch("edit", "", "second\n", 3);
+  auto runs = replay_file({&w, &d, &e});
+  REQUIRE(runs.size() == 2);  // the write (before the delete), then the new text alone
+  REQUIRE(texts(runs[1]) == std::vector<std::string>{"second"});
 }
 
 TEST_CASE("lcs_pairs aligns equal lines", "[trails][replay]") {
