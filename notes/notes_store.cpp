@@ -2,6 +2,11 @@
 
 #include <git2.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -34,6 +39,31 @@ Result<std::optional<std::string>> read_in(git_repository* r, git_commit* notes_
   std::string text = git_note_message(note) ? git_note_message(note) : "";
   git_note_free(note);
   return std::optional<std::string>{text};
+}
+
+// libgit2 1.5 checks "must not exist" before taking the ref lock, so two first
+// writers could both create the notes ref. Our writers serialize creation with a
+// lock file in the common git dir (stale after 10 s); updates use the ref lock.
+int create_ref_exclusive(git_repository* r, const std::string& ref, const git_oid* target, const std::string& message) {
+  namespace fs = std::filesystem;
+  fs::path lock = fs::path(git_repository_commondir(r)) / "opentraces-notes-create.lock";
+  int fd = -1;
+  for (int i = 0; i < 200 && fd < 0; ++i) {
+    fd = ::open(lock.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+    if (fd >= 0) break;
+    std::error_code ec;
+    auto age = fs::file_time_type::clock::now() - fs::last_write_time(lock, ec);
+    if (!ec && age > std::chrono::seconds(10)) fs::remove(lock, ec);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (fd < 0) return GIT_ELOCKED;
+  ::close(fd);
+  git_reference* out = nullptr;
+  int rc = git_reference_create(&out, r, ref.c_str(), target, 0, message.c_str());
+  if (out) git_reference_free(out);
+  std::error_code ec;
+  fs::remove(lock, ec);
+  return rc;
 }
 
 git_signature* signature(git_repository* r) {
@@ -135,7 +165,7 @@ Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::strin
     if (*t) {
       rc = git_reference_create_matching(&out, r, ref.c_str(), git_commit_id(base), 1, &**t, message.c_str());
     } else {
-      rc = git_reference_create(&out, r, ref.c_str(), git_commit_id(base), 0, message.c_str());
+      rc = create_ref_exclusive(r, ref, git_commit_id(base), message);
     }
     if (out) git_reference_free(out);
     if (rc == 0) {
@@ -161,7 +191,7 @@ Status set_ref_cas(const Repo& repo, const std::string& ref, const std::string& 
     if (git_oid_fromstr(&e, expected->c_str()) != 0) return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "notes", "bad id");
     rc = git_reference_create_matching(&out, repo.raw(), ref.c_str(), &t, 1, &e, message.c_str());
   } else {
-    rc = git_reference_create(&out, repo.raw(), ref.c_str(), &t, 0, message.c_str());
+    rc = create_ref_exclusive(repo.raw(), ref, &t, message);
   }
   if (out) git_reference_free(out);
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED)

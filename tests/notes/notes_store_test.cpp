@@ -1,6 +1,7 @@
 #include "notes/notes_store.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -73,4 +74,24 @@ TEST_CASE("concurrent note writers never lose an update (compare-and-swap)", "[n
   auto all = ot::git::all_notes(*repo);
   REQUIRE(all.ok());
   REQUIRE(all->size() == 8);
+  // Second round: every thread appends a line to every note (updates, not creates).
+  threads.clear();
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = ot::git::Repo::open(t.dir());
+      std::map<std::string, ot::git::NoteUpdate> u;
+      for (const auto& sha : shas)
+        u[sha] = [i](const std::optional<std::string>& cur) {
+          return std::optional<std::string>(cur.value_or("") + "t" + std::to_string(i) + "\n");
+        };
+      if (!r.ok() || !ot::git::update_notes(*r, u, "append").ok()) ++failures;
+    });
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE(failures == 0);
+  for (const auto& sha : shas) {
+    auto n = ot::git::read_note(*repo, sha);
+    REQUIRE(n.ok());
+    REQUIRE(std::count(n->value().begin(), n->value().end(), '\n') == 9);  // 1 + 8 appended lines
+  }
 }
