@@ -48,7 +48,7 @@ void post_commit() {
       } else if (line["sha"] = *head; st.rebasing) {
         line["skipped"] = "rebase_in_progress";  // post-rewrite re-anchors the rebased commits
       } else {
-        auto cands = trails::candidates_from_bucket(repo->workdir(), now_ms() - kWindowMs);
+        auto cands = trails::candidates_from_bucket(repo->workdir(), now_ms() - kWindowMs, 0, 500);
         trails::CandidateSet set;
         if (!cands.ok()) {
           // No bucket candidates; a cherry-pick -x source can still carry facts over.

@@ -23,7 +23,11 @@ struct CandidateSet {
 // {"trace_id","agent","model","cwd","patch":{...}}. Errors: INVALID_JSON (2) naming the line.
 Result<CandidateSet> candidates_from_file(const std::filesystem::path& file);
 
-// Traces active in [from_ms, to_ms] (to_ms 0 = now) with cwd inside `repo_root`.
-Result<CandidateSet> candidates_from_bucket(const std::filesystem::path& repo_root, int64_t from_ms, int64_t to_ms = 0);
+// Traces active in [from_ms, to_ms] (to_ms 0 = now) with cwd inside `repo_root`,
+// after draining the spool (live hook events become trace_patch_created events).
+// Errors: NO_BUCKET when nothing was ever captured here; BUCKET_LOCKED after
+// `lock_wait_ms`; other bucket errors.
+Result<CandidateSet> candidates_from_bucket(const std::filesystem::path& repo_root, int64_t from_ms, int64_t to_ms = 0,
+                                            int lock_wait_ms = 2000);
 
 }  // namespace ot::trails

@@ -147,7 +147,7 @@ std::vector<int> structural_lines(const NormRun& run, const git::FileChange& f, 
   return best;
 }
 
-// Consecutive line numbers → segments, trimmed of blank edge lines.
+// Consecutive line numbers → segments; a segment of blank lines only is dropped.
 std::vector<std::pair<int, int>> segments(const std::vector<int>& lines, const std::vector<std::string>& nf) {
   std::vector<std::pair<int, int>> out;
   size_t i = 0;
@@ -155,9 +155,9 @@ std::vector<std::pair<int, int>> segments(const std::vector<int>& lines, const s
     size_t j = i;
     while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
     int s = lines[i], e = lines[j];
-    while (s <= e && nf[static_cast<size_t>(s - 1)].empty()) ++s;
-    while (e >= s && nf[static_cast<size_t>(e - 1)].empty()) --e;
-    if (s <= e) out.emplace_back(s, e);
+    bool any = false;
+    for (int ln = s; ln <= e && !any; ++ln) any = !nf[static_cast<size_t>(ln - 1)].empty();
+    if (any) out.emplace_back(s, e);
     i = j + 1;
   }
   return out;
@@ -286,6 +286,22 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
     if (a.file != b.file) return a.file < b.file;
     return a.start_line < b.start_line;
   });
+  // Blank added lines between two facts of the same trace were written by that trace
+  // too (the blank lines between an agent's functions): the earlier fact takes them.
+  for (size_t i = 0; i + 1 < res.facts.size(); ++i) {
+    Fact& a = res.facts[i];
+    const Fact& b = res.facts[i + 1];
+    if (a.file != b.file || a.trace_id != b.trace_id || b.start_line <= a.end_line + 1) continue;
+    const git::FileChange* f = diff.file(a.file);
+    if (!f) continue;
+    const auto& nf = normalized(*f);
+    bool blanks = true;
+    for (int ln = a.end_line + 1; ln < b.start_line && blanks; ++ln)
+      blanks = f->is_added(ln) && nf[static_cast<size_t>(ln - 1)].empty();
+    if (!blanks) continue;
+    a.end_line = b.start_line - 1;
+    a.anchor_id = anchor_id_for(a, diff.commit.sha);
+  }
   return res;
 }
 

@@ -160,10 +160,9 @@ void collect_runs(const Fragment& f, size_t lo, size_t hi, std::vector<OwnedRun>
         i = j;
         continue;
       }
-      // Trim blank lines at the edges: they carry no evidence.
+      // Blank lines at the edges stay: the agent wrote them too (e.g. the blank line
+      // before an appended section); the matcher never attributes a blank-only run.
       size_t s = i, e = j;
-      while (s < e && normalize_line(f[s].text).empty()) ++s;
-      while (e > s && normalize_line(f[e - 1].text).empty()) --e;
       if (s < e) {
         OwnedRun run;
         run.patch = static_cast<size_t>(f[i].owner);

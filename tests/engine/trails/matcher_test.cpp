@@ -185,3 +185,22 @@ TEST_CASE("an apply_patch hunk's '+' lines match across context lines", "[trails
   REQUIRE(res.facts[0].start_line == 2);
   REQUIRE(res.facts[1].start_line == 5);
 }
+
+TEST_CASE("blank lines between two patches of one trace belong to the trace", "[trails][matcher]") {
+  TempRepo t;
+  t.write("README.md", "readme\n");
+  t.commit("base");
+  auto w = patch("t1", "pw", 1, "stats.py", "create", "",
+                 "def mean(xs):\n    return sum(xs) / (len(xs) - 1)\n\n\ndef spread(xs):\n    return max(xs) - min(xs)\n");
+  auto e = patch("t1", "pe", 2, "stats.py", "edit", "(len(xs) - 1)", "len(xs)");
+  t.write("stats.py", "def mean(xs):\n    return sum(xs) / len(xs)\n\n\ndef spread(xs):\n    return max(xs) - min(xs)\n");
+  t.commit("stats");
+  auto res = match_commit({w, e}, diff_head(t), opts(t));
+  int covered = 0;
+  for (const auto& f : res.facts) covered += f.line_count();
+  REQUIRE(covered == 6);
+  REQUIRE(res.facts.size() == 3);
+  REQUIRE(res.facts[1].patch_id == "pe");
+  REQUIRE(res.facts[1].end_line == 2);
+  REQUIRE(res.facts[2].start_line == 3);  // the write's blank lines, then spread()
+}

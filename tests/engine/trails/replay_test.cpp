@@ -45,7 +45,7 @@ TEST_CASE("an edit after a write owns only the lines it introduced", "[trails][r
   REQUIRE(runs[2].patch == 1);
   REQUIRE(texts(runs[2]) == std::vector<std::string>{"    x = 41", "    return x + 1"});
   REQUIRE(runs[3].patch == 0);
-  REQUIRE(texts(runs[3]) == std::vector<std::string>{"def g():", "    return 2"});
+  REQUIRE(texts(runs[3]) == std::vector<std::string>{"", "def g():", "    return 2"});
 }
 
 TEST_CASE("an edit of an unknown file keeps only its novel lines, context stays unowned", "[trails][replay]") {
