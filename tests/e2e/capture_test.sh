@@ -189,6 +189,10 @@ before=$(ls "$spool" | wc -l)
 (cd "$other" && "$OT_BIN" hook claude-code SessionStart <<<"{\"session_id\":\"s\",\"cwd\":\"$other\"}")
 assert_eq "$before" "$(ls "$spool" | wc -l)" "manual tracking: an unenrolled repo is not captured"
 run_ot config set capture.tracking_mode global
+excl=$(new_repo excluded)
+(cd "$excl" && "$OT_BIN" init --agent claude-code >/dev/null && "$OT_BIN" config set --project excluded true >/dev/null)
+(cd "$excl" && "$OT_BIN" hook claude-code SessionStart <<<"{\"session_id\":\"s\",\"cwd\":\"$excl\"}")
+assert_eq "$before" "$(ls "$spool" | wc -l)" "excluded project: nothing captured"
 mkdir -p "$T/plain-dir"
 (cd "$T/plain-dir" && "$OT_BIN" hook claude-code SessionStart <<<"{\"session_id\":\"s\",\"cwd\":\"$T/plain-dir\"}")
 assert_eq "$before" "$(ls "$spool" | wc -l)" "outside a git work tree: nothing captured"
