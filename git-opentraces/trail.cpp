@@ -15,6 +15,7 @@
 #include "engine/util/fs.h"
 #include "engine/util/time.h"
 #include "git-opentraces/cli.h"
+#include "notes/blame.h"
 #include "notes/handle.h"
 #include "notes/notes_store.h"
 #include "notes/sync.h"
@@ -188,6 +189,51 @@ void blame_trace_mode(const git::Repo& repo, const std::string& trace) {
   }
 }
 
+
+// `path:line`: which trace/patch wrote the line that is there now, and its survival.
+void blame_line_mode(const git::Repo& repo, const std::string& target, const std::string& path, int line) {
+  auto o = cli::unwrap(git::line_origin(repo, path, line));
+  auto note = cli::unwrap(git::read_note(repo, o.commit_sha));
+  std::vector<trails::Fact> hits;
+  if (note)
+    for (const auto& f : trails::parse_note(*note).facts)
+      if (f.file == o.orig_path && o.orig_line >= f.start_line && o.orig_line <= f.end_line) hits.push_back(f);
+  auto info = cli::unwrap(git::commit_info(repo, o.commit_sha));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.trail.blame_line.v1");
+    doc["target"] = target;
+    doc["relation"] = hits.empty() ? "unknown" : "anchored_in_git";
+    doc["commit"] = {{"sha", o.commit_sha}, {"subject", info.subject}, {"path", o.orig_path}, {"line", o.orig_line}};
+    json ev = json::array();
+    for (const auto& f : hits) {
+      json e = fact_evidence(f);
+      auto s = trails::observe_anchor(repo, trails::AnchorRef{o.commit_sha, f});
+      if (s.ok()) e["current_survival"] = trails::survival_to_json(*s);
+      ev.push_back(e);
+    }
+    doc["trailEvidence"] = ev;
+    doc["trace_patch"] = hits.empty() ? json(nullptr) : json(hits[0].patch_id);
+    doc["git_anchor"] = hits.empty() ? json(nullptr) : json(hits[0].anchor_id);
+    doc["limitations"] = hits.empty() ? json::array({json{{"code", "no_git_anchor_for_line"}, {"severity", "info"},
+                                                          {"affects", "attribution"},
+                                                          {"message", "no Trace Trails fact covers this line"},
+                                                          {"recommended_action", "git opentraces git-backfill"}}})
+                                      : json::array();
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say(cli::bold(target) + "  " + o.text);
+  cli::say("  from commit " + o.commit_sha.substr(0, 12) + " " + info.subject + " (" + o.orig_path + ":" +
+           std::to_string(o.orig_line) + ")");
+  if (hits.empty()) {
+    cli::say(cli::dim("  no agent attribution: written by a human, or not anchored yet"));
+    return;
+  }
+  for (const auto& f : hits)
+    cli::say("  " + cli::green("t:" + short8(f.trace_id)) + " " + f.agent + "  patch " + f.patch_id.substr(0, 20) +
+             "  " + f.tier + " " + f.firmness);
+}
+
 void run_blame(std::vector<std::string> args, bool lines, bool full) {
   if (!args.empty() && args[0] == "commit") args.erase(args.begin());
   if (args.empty())
@@ -202,6 +248,13 @@ void run_blame(std::vector<std::string> args, bool lines, bool full) {
     return blame_trace_mode(repo, target.substr(2));
   }
   if (target.rfind("c:", 0) == 0) target = target.substr(2);
+  if (size_t colon = target.rfind(':'); colon != std::string::npos && colon > 0 && colon + 1 < target.size() &&
+                                        target.size() - colon <= 9 &&
+                                        target.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+    if (lines || !path.empty())
+      cli::fail(ExitCode::kUsage, "BAD_FLAGS", "trail blame", "--lines and PATH apply to commit mode only");
+    return blame_line_mode(repo, target, target.substr(0, colon), std::stoi(target.substr(colon + 1)));
+  }
   auto sha = git::resolve_commit(repo, target);
   if (sha.ok()) return blame_commit_mode(repo, *sha, path, lines, full);
   // Not a commit: maybe a trace id.
@@ -410,8 +463,9 @@ void register_trail(CLI::App& root) {
         "  git opentraces trail blame commit a1b2c3 src/   only files under src/\n"
         "  git opentraces trail blame HEAD --lines         every added line with its trace\n"
         "  git opentraces trail blame t:0f3c9a2e           commits a trace landed in\n"
+        "  git opentraces trail blame src/calc.py:12       which trace wrote line 12, and is it still alive\n"
         "  git opentraces trail blame HEAD --json          opentraces.trail.blame.v1\n");
-    c->add_option("target", *args, "[commit] <sha|ref> [path], or t:<trace>")->expected(0, 3);
+    c->add_option("target", *args, "[commit] <sha|ref> [path], t:<trace>, or path:line")->expected(0, 3);
     c->add_flag("--lines", *lines, "Print each added line with the 8-char trace id that wrote it");
     c->add_flag("--full", *full, "Do not truncate the Trace Trails list");
     c->callback([args, lines, full] { run_blame(*args, *lines, *full); });

@@ -66,6 +66,17 @@ assert_eq "3" "$(jq_out '[.trailEvidence[] | select(.trace_patch_id=="sha256:p1"
 assert_eq "7" "$(jq_out .coverage.attributed)" "amend: still 7 agent lines"
 assert_eq "0" "$(git notes --ref=opentraces show HEAD | jq -s '[.[] | select(.start_line==1 and .file=="calc.py")] | length')" "amend: no stale copied fact"
 
+# Line mode: the line that is there now, traced back through git blame to its fact.
+run_ot trail blame calc.py:3 --json
+assert_rc 0 "blame path:line"
+assert_eq "anchored_in_git" "$(jq_out .relation)" "line mode: calc.py:3 is anchored"
+assert_eq "$TRACE" "$(jq_out '.trailEvidence[0].trace_id')" "line mode: the right trace"
+assert_eq "alive_on_path" "$(jq_out '.trailEvidence[0].current_survival.survival_state')" "line mode: with its survival"
+run_ot trail blame README.md:2 --json
+assert_eq "unknown" "$(jq_out .relation)" "line mode: the human's README line is not attributed"
+run_ot trail blame calc.py:999 --json
+assert_rc 2 "line mode: a line past the end is a usage error"
+
 # Rebase with reordering: a second trace's commit moves below the first.
 git checkout -q -b feature
 printf 'import json\n' > util.py && git add util.py && git commit -q -m "human util"
