@@ -131,6 +131,18 @@ git commit -q --allow-empty -m "empty"
 assert_contains "$(tail -1 .git/opentraces-hook.log)" '"hook":"post-commit"' "each hook run logs one JSON line"
 tail -1 .git/opentraces-hook.log | jq -e . >/dev/null && pass "hook log line is JSON" || fail "hook log line is not JSON"
 
+# Bad states: an unreadable bucket, a shallow clone, a first commit in an empty repo.
+# (a file where the bucket directory should be: unreadable even for root)
+rm -rf "$OPENTRACES_HOME/bucket" && mkdir -p "$OPENTRACES_HOME" && echo broken > "$OPENTRACES_HOME/bucket"
+echo more >> README.md && git commit -q -a -m "with unreadable bucket" && pass "commit succeeds with an unreadable bucket" || fail "commit failed with an unreadable bucket"
+assert_contains "$(tail -1 .git/opentraces-hook.log)" '"candidates_error"' "hook log says why candidates were skipped"
+rm -f "$OPENTRACES_HOME/bucket"
+git clone -q --depth 1 "file://$repo" "$T/shallow"
+( cd "$T/shallow" && echo s > s.txt && git add s.txt && git commit -q -m shallow && "$OT_BIN" hook post-commit ) && pass "post-commit in a shallow clone exits 0" || fail "shallow clone"
+git init -q "$T/empty"
+( cd "$T/empty" && echo e > e.txt && git add e.txt && git commit -q -m first && "$OT_BIN" hook post-commit ) && pass "post-commit on a first commit exits 0" || fail "empty repo first commit"
+assert_contains "$(tail -1 "$T/empty/.git/opentraces-hook.log")" '"hook":"post-commit"' "first commit: the hook logged its run"
+
 # Errors are clear: unknown commit → exit 6.
 run_ot trail blame deadbeefdead --json
 assert_rc 6 "unknown target"
