@@ -1,5 +1,6 @@
 // `git opentraces bucket`: the private store — status, list, verify, repair,
 // export/import (docs/bucket.md). Engine: engine/bucket/.
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/bucket/bucket.h"
@@ -305,7 +306,30 @@ void register_bucket(CLI::App& root) {
   imp->add_option("dir", *idir, "Directory written by `bucket export`")->required();
   imp->callback([idir] { run_import(*idir); });
 
-  cli::add_planned(*group, "prune", "Find unreferenced objects", "issue #4");
+  auto apply = std::make_shared<bool>(false);
+  auto dry = std::make_shared<bool>(false);
+  CLI::App* prune = cli::add_command(*group, "prune", "Find (and with --apply remove) objects no trace refers to",
+                                     "  git opentraces bucket prune --dry-run\n  git opentraces bucket prune --apply\n");
+  prune->add_flag("--dry-run", *dry, "Only report (the default)");
+  prune->add_flag("--apply", *apply, "Remove what is found");
+  prune->callback([apply, dry] {
+    if (*apply && *dry) cli::fail(ExitCode::kUsage, "USAGE", "bucket prune", "--apply and --dry-run exclude each other");
+    auto b = open_bucket();
+    auto rep = cli::unwrap(b->prune(*apply));
+    if (cli::globals().json) {
+      auto doc = cli::envelope("opentraces.bucket.prune.v1");
+      doc["would_delete"] = *apply ? json::array() : json(rep.objects);
+      doc["deleted"] = *apply ? json(rep.objects) : json::array();
+      doc["prune"] = rep.to_json();
+      cli::emit_json(doc);
+      return;
+    }
+    std::string what = std::to_string(rep.objects.size()) + " unreferenced object(s) (" + human_bytes(rep.bytes) + "), " +
+                       std::to_string(rep.stale_markers) + " stale spool marker(s)";
+    cli::say((*apply ? "removed " : "would remove ") + what);
+    for (const auto& o : rep.objects) cli::say("  " + o);
+    if (!*apply && (rep.objects.size() || rep.stale_markers)) cli::say("Run with --apply to remove them.");
+  });
   cli::add_planned(*group, "replay", "Re-apply trail events into a repository", "issue #4");
 }
 

@@ -219,7 +219,13 @@ Result<json> Bucket::status() {
   auto c = txn.counters();
   if (!c.ok()) return c.error();
   json projects = json::array();
-  for (const auto& [slug, n] : c->projects) projects.push_back({{"project_slug", slug}, {"trace_count", n}});
+  auto at = [](const std::map<std::string, int64_t>& m, const std::string& k) {
+    auto it = m.find(k);
+    return it == m.end() ? int64_t{0} : it->second;
+  };
+  for (const auto& [slug, n] : c->projects)
+    projects.push_back({{"project_slug", slug}, {"trace_count", n}, {"scanned_count", at(c->project_scanned, slug)},
+                        {"syncable_count", at(c->project_syncable, slug)}});
   return json{{"root", impl_->dir.string()},
               {"storage", "local"},
               {"trace_count", c->trace_count},

@@ -110,6 +110,14 @@ struct RepairReport {
   json to_json() const;
 };
 
+struct PruneReport {
+  bool applied = false;
+  std::vector<std::string> objects;  // unreferenced object hashes ("sha256:<hex>")
+  int64_t bytes = 0;                 // their size
+  int64_t stale_markers = 0;         // s/ markers whose spool file is gone
+  json to_json() const;
+};
+
 struct ExportReport {
   std::filesystem::path dir;
   int64_t traces = 0, objects = 0, events = 0;
@@ -171,6 +179,10 @@ class Bucket {
   Result<VerifyReport> verify(const VerifyOptions& options);
   // Rebuilds pointers, indexes, activity index and counters from the objects.
   Result<RepairReport> rebuild();
+
+  // Objects no generation refers to (and spool markers whose file is gone); removed
+  // only when `apply`.
+  Result<PruneReport> prune(bool apply, const std::filesystem::path& spool = spool_dir());
 
   Result<ExportReport> export_to(const std::filesystem::path& dir);
   Result<ImportReport> import_from(const std::filesystem::path& dir);

@@ -296,9 +296,7 @@ Result<RepairReport> Bucket::rebuild() {
     txn.put_json(keys::pointer(tid), pointer_row(*facts, current_gen->hash, current_gen->generation, current_gen->written_at));
     c.trace_count++;
     c.acc_records = xor_hex(c.acc_records, record_element(tid, current_gen->hash, current_gen->generation, facts->project));
-    c.projects[facts->project]++;
-    if (facts->scanned) c.scanned_count++;
-    if (facts->syncable) c.syncable_count++;
+    c.count_record(facts->project, facts->scanned, facts->syncable, +1);
     rep.traces_rebuilt++;
     if (txn.staged_bytes() > (16 << 20)) OT_TRY_STATUS(txn.commit(false));
   }
@@ -347,6 +345,54 @@ Result<RepairReport> repair_bucket(const std::filesystem::path& dir) {
   if (!b.ok()) return b.error();
   auto rep = (*b)->rebuild();
   if (rep.ok()) rep->storage_repaired = repaired;
+  return rep;
+}
+
+json PruneReport::to_json() const {
+  return {{"applied", applied}, {"objects", objects}, {"object_count", objects.size()}, {"bytes", bytes},
+          {"stale_markers", stale_markers}};
+}
+
+Result<PruneReport> Bucket::prune(bool apply, const std::filesystem::path& spool) {
+  leveldb::DB* db = impl_->db.get();
+  PruneReport rep;
+  rep.applied = apply;
+  std::set<std::string> referenced;
+  OT_TRY_STATUS(scan_prefix(db, "g/", [&](const std::string& k, const std::string& v) {
+    auto gj = parse_json(v, k);
+    if (gj.ok()) referenced.insert(hex_of(gj->value("record_hash", "")));
+    return true;
+  }));
+  Txn txn(db);
+  auto c = txn.counters();
+  if (!c.ok()) return c.error();
+  int64_t kept = 0, kept_bytes = 0;
+  OT_TRY_STATUS(scan_prefix(db, "o/", [&](const std::string& k, const std::string& v) {
+    std::string hex = k.substr(2);
+    if (referenced.count(hex)) {
+      kept++;
+      kept_bytes += static_cast<int64_t>(v.size());
+      return true;
+    }
+    rep.objects.push_back("sha256:" + hex);
+    rep.bytes += static_cast<int64_t>(v.size());
+    if (apply) txn.del(k);
+    return true;
+  }));
+  // The scan saw every object: recount rather than trust the counters.
+  c->object_count = kept;
+  c->object_bytes = kept_bytes;
+  OT_TRY_STATUS(scan_keys(db, "s/", [&](const std::string& k) {
+    std::error_code ec;
+    if (std::filesystem::exists(spool / k.substr(2), ec)) return true;
+    rep.stale_markers++;
+    if (apply) txn.del(k);
+    return true;
+  }));
+  if (apply && !txn.empty()) {
+    txn.put_counters(*c);
+    OT_TRY_STATUS(txn.commit(true));
+  }
   return rep;
 }
 

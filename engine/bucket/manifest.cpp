@@ -47,6 +47,15 @@ std::string event_element(std::string_view trace_id, int64_t seq, const json& ev
   return sha256_hex(m);
 }
 
+void Counters::count_record(const std::string& project, bool scanned, bool syncable, int delta) {
+  auto bump = [&](std::map<std::string, int64_t>& m) {
+    if ((m[project] += delta) <= 0) m.erase(project);
+  };
+  bump(projects);
+  if (scanned) scanned_count += delta, bump(project_scanned);
+  if (syncable) syncable_count += delta, bump(project_syncable);
+}
+
 json Counters::to_json() const {
   return json{{"schema_version", kManifestSchema},
               {"trace_count", trace_count},
@@ -58,6 +67,8 @@ json Counters::to_json() const {
               {"scanned_count", scanned_count},
               {"syncable_count", syncable_count},
               {"projects", projects},
+              {"project_scanned", project_scanned},
+              {"project_syncable", project_syncable},
               {"last_ingest_at", last_ingest_at},
               {"acc_records", acc_records},
               {"acc_generations", acc_generations},
@@ -76,6 +87,8 @@ Result<Counters> Counters::from_json(const json& j) {
     c.scanned_count = j.value("scanned_count", int64_t{0});
     c.syncable_count = j.value("syncable_count", int64_t{0});
     if (j.contains("projects")) c.projects = j["projects"].get<std::map<std::string, int64_t>>();
+    if (j.contains("project_scanned")) c.project_scanned = j["project_scanned"].get<std::map<std::string, int64_t>>();
+    if (j.contains("project_syncable")) c.project_syncable = j["project_syncable"].get<std::map<std::string, int64_t>>();
     c.last_ingest_at = j.value("last_ingest_at", std::string());
     c.acc_records = j.value("acc_records", std::string());
     c.acc_generations = j.value("acc_generations", std::string());

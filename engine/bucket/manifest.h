@@ -28,8 +28,12 @@ struct Counters {
   int64_t scanned_count = 0;     // current records the security scan has seen
   int64_t syncable_count = 0;
   std::map<std::string, int64_t> projects;  // slug → trace count
+  std::map<std::string, int64_t> project_scanned, project_syncable;  // slug → count (entries > 0 only)
   std::string last_ingest_at;    // newest written_at
   std::string acc_records, acc_generations, acc_events;  // 64-hex XOR accumulators
+
+  // Adds (+1) or removes (-1) one current record's contribution to the security counts.
+  void count_record(const std::string& project, bool scanned, bool syncable, int delta);
 
   json to_json() const;
   static Result<Counters> from_json(const json& j);

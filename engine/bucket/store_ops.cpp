@@ -92,9 +92,7 @@ Result<PutResult> op_put_record(Txn& txn, const json& record, const PutOptions& 
     std::string old_project = ptr->value("project_slug", "");
     c.acc_records = xor_hex(c.acc_records, record_element(tid, ptr->value("record_hash", ""),
                                                           ptr->value("generation", 0), old_project));
-    if (--c.projects[old_project] <= 0) c.projects.erase(old_project);
-    if (ptr->value("scanned", false)) c.scanned_count--;
-    if (ptr->value("syncable", false)) c.syncable_count--;
+    c.count_record(old_project, ptr->value("scanned", false), ptr->value("syncable", false), -1);
   } else {
     c.trace_count++;
     out.new_trace = true;
@@ -105,9 +103,7 @@ Result<PutResult> op_put_record(Txn& txn, const json& record, const PutOptions& 
   txn.put_json(keys::index_list(tid), new_keys);
   txn.put_json(keys::pointer(tid), pointer_row(f, hash, gen, written_at));
   c.acc_records = xor_hex(c.acc_records, record_element(tid, hash, gen, f.project));
-  c.projects[f.project]++;
-  if (f.scanned) c.scanned_count++;
-  if (f.syncable) c.syncable_count++;
+  c.count_record(f.project, f.scanned, f.syncable, +1);
   if (written_at > c.last_ingest_at) c.last_ingest_at = written_at;
   txn.put_counters(c);
 

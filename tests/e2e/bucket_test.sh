@@ -93,6 +93,10 @@ assert_contains "$OUT" "4 of 4 trace(s)" "human list footer"
 run_ot bucket list --since yesterday-ish
 assert_rc 2 "bad --since is a usage error"
 
+# --- prune
+run_ot bucket prune --dry-run --json
+assert_eq "0" "$(jq_out '.would_delete | length')" "prune finds nothing unreferenced"
+
 # --- spool: hook and trail items are drained by the next command
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for i in 1 2 3; do

@@ -130,3 +130,27 @@ TEST_CASE("repair: a bucket LevelDB cannot open is salvaged", "[bucket][verify]"
   CHECK((*(*b)->status())["bucket_digest"] == digest);
   CHECK((*b)->verify(full())->ok);
 }
+
+TEST_CASE("prune: finds objects no generation refers to; removes them only when applied", "[bucket][verify]") {
+  test::TempDir tmp;
+  auto b = filled(tmp.path / "bucket", 2);
+  std::string digest = (*b->status())["bucket_digest"];
+  auto none = b->prune(false, tmp.path / "spool");
+  REQUIRE(none.ok());
+  CHECK(none->objects.empty());
+  std::string stray = canonical_json(json{{"stray", true}});
+  std::string hex = sha256_hex(stray);
+  REQUIRE(b->debug_put_raw(keys::object(hex), encode_value(stray)).ok());
+  REQUIRE(b->debug_put_raw(keys::spool_done("gone.json"), encode_value("1")).ok());
+  auto dry = b->prune(false, tmp.path / "spool");
+  REQUIRE(dry.ok());
+  CHECK(dry->objects == std::vector<std::string>{"sha256:" + hex});
+  CHECK(dry->stale_markers == 1);
+  CHECK(b->prune(false, tmp.path / "spool")->objects.size() == 1);  // dry run removed nothing
+  auto applied = b->prune(true, tmp.path / "spool");
+  REQUIRE(applied.ok());
+  CHECK(b->prune(false, tmp.path / "spool")->objects.empty());
+  CHECK(b->prune(false, tmp.path / "spool")->stale_markers == 0);
+  CHECK((*b->status())["bucket_digest"] == digest);
+  CHECK(b->verify(full())->ok);
+}
