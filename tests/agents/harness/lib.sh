@@ -32,8 +32,8 @@ install_once() {
          timeout 300 npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error \
          --fetch-retries=2 --fetch-timeout=60000 "$spec" >"$log" 2>&1; then
       flock -u 9
-      die3 "agents: could not install $spec from npm (is the registry $(npm config get registry 2>/dev/null) reachable?
-  $(tail -5 "$log" | sed 's/^/  /')
+      die3 "agents: could not install $spec from npm (is the registry $(npm config get registry 2>/dev/null) reachable?)
+$( (grep -E 'npm error (code|errno|network|request|404|403)' "$log" || tail -5 "$log") | head -6 | sed 's/^/    /')
   This test needs the real agent CLI; run it where npm can reach the registry, or point OT_AGENTS_DIR at a
   directory that already holds the install ($(basename "$prefix")/)."
     fi
