@@ -24,8 +24,8 @@ section "both runs' attribution after the second run"
 if [ -n "$TRACES1" ] && [ -n "$TRACES2" ]; then
   for sha in $(git -C "$repo" rev-list --reverse "$BASE1..$BASE2"); do
     [ "$(git -C "$repo" log -1 --format=%s "$sha")" = "Start over" ] && continue
-    t=$(ot trail blame "$sha" --json | python3 -c 'import json,sys
-d=json.load(sys.stdin); print(" ".join(sorted({l["trace_id"] for f in (d.get("files") or {}).values() for l in f.get("lines",[]) if l.get("trace_id")})))')
+    t=$(cd "$repo" && ot trail blame "$sha" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin); print(" ".join(sorted({l["trace_id"] for f in (d.get("files") or {}).values() for l in f.get("lines",[]) if l.get("trace_id")})))') || true
     if [ "$t " = "$TRACES1" ]; then ok "first-run commit ${sha:0:8} still attributed to the first trace ${t:0:8}"
     else fail "first-run commit ${sha:0:8}: attributed to '$t' after the second run, was '$TRACES1'"; fi
   done
