@@ -115,6 +115,10 @@ Result<schema::TraceRecord> finish(schema::TraceRecord r, const TimeSpan& span, 
   for (size_t i = 0; i < r.steps.size(); ++i) {
     schema::Step& s = r.steps[i];
     s.step_index = static_cast<int>(i);
+    if (!s.timestamp.empty() && !ms_from_iso(s.timestamp)) {
+      lims.add("invalid_timestamp", "a timestamp that is not ISO-8601 was dropped: \"" + s.timestamp.substr(0, 40) + "\"");
+      s.timestamp.clear();
+    }
     for (const auto& o : s.observations)
       if (!o.error.empty()) failed.insert(o.source_call_id);
     if (s.role == "agent" && !s.model.empty()) ++model_uses[s.model];

@@ -51,6 +51,7 @@ void from_apply_patch(Builder& b, const std::string& text, const fs::path& base)
   ApplyPatchParse parsed = parse_apply_patch(text);
   for (const ApplyPatchHunk& h : parsed.hunks) {
     std::string target = b.path(h.move_to.empty() ? h.path : h.move_to, base);
+    if (target.empty()) continue;  // "*** Add File:" with no path
     std::string old_path = h.move_to.empty() ? std::string() : b.path(h.path, base);
     b.add(target, h.added, h.removed, h.operation.c_str(), old_path);
   }

@@ -139,3 +139,8 @@ TEST_CASE("Pi write and edit from the pi-calc fixture", "[parse][patches]") {
   CHECK(es[0].old_text == "def mul(a, b):\n    result = a * b");
   CHECK(es[0].authored_text == "def mul(a, b, c=1):\n    result = a * b * c");
 }
+
+TEST_CASE("apply_patch sections without a path give no patch", "[parse][patches]") {
+  auto ps = patches_from_tool_call("apply_patch", json("*** Begin Patch\n*** Add File:\n+x\n*** End Patch\n"), ctx("c1"));
+  CHECK(ps.empty());
+}

@@ -2,6 +2,8 @@
 // or a record with a limitation, never a crash.
 #include <catch2/catch.hpp>
 
+#include <ctime>
+
 #include "engine/parse/session.h"
 #include "tests/engine/parse/fixture_util.h"
 
@@ -116,15 +118,28 @@ TEST_CASE("a large session parses quickly and with bounded work", "[parse][sessi
     big += copy;
   }
   auto p = t.write("big.jsonl", big);
-  auto start = std::chrono::steady_clock::now();
+  // CPU time, so a busy machine does not fail the test
+  std::clock_t start = std::clock();
   auto r = parse::parse_session_file(p);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  auto ms = static_cast<long>(1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC);
   REQUIRE(r.ok());
   CHECK(r->steps.size() > 2000);
-  WARN("10 MB Claude session parsed in " << ms << " ms");
-#ifdef NDEBUG
+  WARN("10 MB Claude session parsed in " << ms << " ms of CPU");
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(OT_SANITIZED)
   CHECK(ms < 1000);
 #else
   CHECK(ms < 60000);  // unoptimised/sanitizer builds: only a runaway check; release must stay under 1 s
 #endif
+}
+
+TEST_CASE("a timestamp that is not ISO-8601 is dropped with a limitation", "[parse][session][robust]") {
+  // found by fuzz_claude_code / fuzz_pi
+  TempDir t;
+  auto p = t.write("ts.jsonl",
+                   R"({"type":"session","version":3,"id":"p1","timestamp":"2026-01-01T00:00:00Z","cwd":"/r"})" "\n"
+                   R"({"type":"message","id":"a","parentId":null,"timestamp":"yesterday-ish","message":{"role":"user","content":"hi"}})" "\n");
+  auto r = parse::parse_session_file(p);
+  REQUIRE(r.ok());
+  CHECK(r->steps[0].timestamp.empty());
+  CHECK(test::has_limitation(*r, "invalid_timestamp"));
 }
