@@ -13,6 +13,7 @@
 #include "engine/capture/hook_event.h"
 #include "engine/capture/integrations.h"
 #include "engine/project/project.h"
+#include "engine/project/worktree.h"
 #include "engine/util/json.h"
 #include "engine/util/log.h"
 #include "engine/util/paths.h"
@@ -121,8 +122,9 @@ HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_
   }
   call.project_id = (*project)->project_id;
   if (wants_git_head(agent, call.event)) {
-    auto repo = git::discover_repo(call.cwd);
-    if (repo.ok() && repo->head_sha) call.git_head = *repo->head_sha;
+    // Read from the ref files: libgit2's start-up would dominate the hook's cost.
+    if (auto tree = project::find_work_tree(call.cwd))
+      if (auto head = project::read_head_sha(*tree)) call.git_head = *head;
   }
 
   bool queued_ingest = false;

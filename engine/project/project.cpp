@@ -6,6 +6,7 @@
 
 #include "engine/project/config.h"
 #include "engine/project/marker.h"
+#include "engine/project/worktree.h"
 #include "engine/util/time.h"
 #include "notes/repo.h"
 
@@ -227,27 +228,31 @@ bool is_excluded(const json& config, const fs::path& root, const json& marker) {
 
 Result<std::optional<ProjectInfo>> ensure_enrolled(const fs::path& cwd, std::string_view agent) {
   using Out = std::optional<ProjectInfo>;
-  auto repo = git::discover_repo(cwd);
-  if (!repo.ok() || repo->bare || repo->workdir.empty()) return Out{};  // nothing to anchor to
+  // Hot path without libgit2: find the work tree and read the marker and config.
+  auto tree = find_work_tree(cwd);
+  if (!tree) return Out{};  // nothing to anchor to
   auto canonical = canonical_agent(agent);
   if (!canonical.ok()) return canonical.error();
   auto config = load_config();
   if (!config.ok()) return config.error();
-  auto marker = read_marker(repo->workdir);
+  auto marker = read_marker(tree->root);
   if (!marker.ok()) return marker.error();
 
   const json marker_doc = *marker ? **marker : json::object();
-  if (is_excluded(*config, repo->workdir, marker_doc)) return Out{};
+  if (is_excluded(*config, tree->root, marker_doc)) return Out{};
   bool global = tracking_mode(*config) == "global";
   if (!*marker && !global) return Out{};
 
-  ProjectInfo info = *marker ? info_from(repo->workdir, **marker) : ProjectInfo{};
+  ProjectInfo info = *marker ? info_from(tree->root, **marker) : ProjectInfo{};
   bool registered = config->contains("projects") && (*config)["projects"].is_object() &&
-                    (*config)["projects"].contains(registry_key(repo->workdir));
+                    (*config)["projects"].contains(registry_key(tree->root));
   bool lists_agent = std::find(info.agents.begin(), info.agents.end(), *canonical) != info.agents.end();
-  if (*marker && registered && (lists_agent || !global)) return Out{info};  // the hot path: no writes
+  if (*marker && registered && (lists_agent || !global)) return Out{info};  // no writes, no libgit2
 
-  // First capture here, a new agent, or a checkout not yet in the registry.
+  // First capture here, a new agent, or a checkout not yet in the registry: enrol
+  // through libgit2 (root commit for the identity).
+  auto repo = git::discover_repo(cwd);
+  if (!repo.ok() || repo->bare || repo->workdir.empty()) return Out{};
   std::vector<std::string> agents;
   if (global || lists_agent) agents.push_back(*canonical);
   auto enrolled = enrol(*repo, agents, *marker ? "init" : "auto");

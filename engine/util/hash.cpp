@@ -1,6 +1,8 @@
 #include "engine/util/hash.h"
 
-#include <openssl/evp.h>
+// Nettle, not OpenSSL: OpenSSL 3 spends ~5M instructions loading its config and
+// provider tables on first use, which dominated the cost of a hook call.
+#include <nettle/sha2.h>
 
 #include <cstdint>
 #include <cstring>
@@ -20,19 +22,19 @@ std::string to_hex(const unsigned char* bytes, size_t n) {
 }
 }  // namespace
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("sha256: OpenSSL init failed");
-}
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+struct Sha256::State {
+  sha256_ctx ctx;
+};
+
+Sha256::Sha256() : state_(new State) { sha256_init(&state_->ctx); }
+Sha256::~Sha256() { delete state_; }
 void Sha256::update(std::string_view data) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
+  sha256_update(&state_->ctx, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
 }
 std::string Sha256::hex_digest() {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md, &len);
-  return to_hex(md, len);
+  unsigned char md[SHA256_DIGEST_SIZE];
+  sha256_digest(&state_->ctx, SHA256_DIGEST_SIZE, md);
+  return to_hex(md, SHA256_DIGEST_SIZE);
 }
 
 std::string sha256_hex(std::string_view data) {

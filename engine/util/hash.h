@@ -20,7 +20,8 @@ class Sha256 {
   std::string hex_digest();  // finalizes
 
  private:
-  void* ctx_;
+  struct State;
+  State* state_;
 };
 
 // "murmur3:" + 32 lowercase hex of MurmurHash3_x64_128(data, seed 0) read as one
