@@ -12,6 +12,7 @@
 #include "engine/capture/integrations.h"
 #include "engine/util/paths.h"
 #include "engine/version.h"
+#include "engine/util/fs.h"
 #include "git-opentraces/cli.h"
 #include "notes/hooks_install.h"
 #include "notes/repo.h"
@@ -224,26 +225,12 @@ void render_status(const ordered_json& d) {
   }
 }
 
-bool on_path(const char* prog) {
-  const char* path = std::getenv("PATH");
-  if (!path) return false;
-  std::string_view rest = path;
-  while (!rest.empty()) {
-    size_t c = rest.find(':');
-    std::string dir(rest.substr(0, c));
-    if (!dir.empty() && ::access((fs::path(dir) / prog).c_str(), X_OK) == 0) return true;
-    if (c == std::string_view::npos) break;
-    rest.remove_prefix(c + 1);
-  }
-  return false;
-}
-
 bool detected(std::string_view agent) {
   std::error_code ec;
   fs::path home = user_home();
-  if (agent == "claude-code") return fs::exists(home / ".claude", ec) || on_path("claude");
-  if (agent == "codex") return fs::exists(capture::codex_hooks_path().parent_path(), ec) || on_path("codex");
-  if (agent == "pi") return fs::exists(home / ".pi", ec) || on_path("pi");
+  if (agent == "claude-code") return fs::exists(home / ".claude", ec) || find_on_path("claude").has_value();
+  if (agent == "codex") return fs::exists(capture::codex_hooks_path().parent_path(), ec) || find_on_path("codex").has_value();
+  if (agent == "pi") return fs::exists(home / ".pi", ec) || find_on_path("pi").has_value();
   return git::discover_repo(cwd()).ok();
 }
 

@@ -31,22 +31,9 @@ std::string first_line_of(const std::string& command) {
   return out;
 }
 
-std::optional<fs::path> on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (!path) return std::nullopt;
-  std::stringstream ss(path);
-  std::string dir;
-  while (std::getline(ss, dir, ':')) {
-    if (dir.empty()) continue;
-    fs::path candidate = fs::path(dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
 Check binary_on_path(const Context& ctx) {
   Check c{"binary_on_path", CheckState::ok, "", ""};
-  auto found = on_path("git-opentraces");
+  auto found = find_on_path("git-opentraces");
   if (!found) {
     c.state = CheckState::fail;
     c.detail = "git-opentraces is not on PATH (running " + ctx.self_exe.string() + ")";

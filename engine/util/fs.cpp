@@ -89,3 +89,24 @@ Status ensure_dir(const fs::path& dir, unsigned mode) {
 }
 
 }  // namespace ot
+
+namespace ot {
+
+std::optional<fs::path> find_on_path(std::string_view name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return std::nullopt;
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    size_t colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (!dir.empty()) {
+      fs::path candidate = fs::path(dir) / name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ot

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,8 @@ Status write_file_atomic(const fs::path& path, std::string_view bytes, unsigned 
 Result<fs::path> backup_file(const fs::path& path);
 
 Status ensure_dir(const fs::path& dir, unsigned mode = 0755);
+
+// The first executable `name` in $PATH, if any.
+std::optional<fs::path> find_on_path(std::string_view name);
 
 }  // namespace ot
