@@ -9,6 +9,7 @@
 
 #include "engine/parse/apply_patch.h"
 #include "engine/parse/patches.h"
+#include "engine/parse/session.h"
 #include "engine/util/hash.h"
 #include "engine/util/json.h"
 
@@ -84,6 +85,15 @@ void BM_PatchesFromCodexExec(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(ot::parse::patches_from_tool_call("exec_command", input, ctx));
 }
 BENCHMARK(BM_PatchesFromCodexExec);
+
+// A whole real session file through the Claude Code parser (read + parse + patches).
+void BM_ParseClaudeSession(benchmark::State& state) {
+  std::string path = std::string(OT_FIXTURES_DIR) + "/sessions/claude-code/cc-waste.jsonl";
+  std::string text = fixture_text("sessions/claude-code/cc-waste.jsonl");
+  for (auto _ : state) benchmark::DoNotOptimize(ot::parse::parse_session_file(path));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ParseClaudeSession);
 
 }  // namespace
 

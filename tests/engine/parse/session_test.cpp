@@ -105,31 +105,27 @@ TEST_CASE("wrong agent forced: a clear NOT_A_SESSION error", "[parse][session][r
   }
 }
 
-TEST_CASE("a large session parses quickly and with bounded work", "[parse][session][perf]") {
+TEST_CASE("a large session parses completely", "[parse][session][large]") {
   // ~10 MB: the cc-waste transcript's message lines repeated with fresh message ids.
+  // Speed is measured by `scripts/bench micro` (BM_ParseClaudeSession), not here.
   TempDir t;
   std::string base = test::slurp(fixture("claude-code/cc-waste.jsonl"));
   std::string big;
   big.reserve(11 << 20);
-  for (int i = 0; big.size() < (10u << 20); ++i) {
+  int copies = 0;
+  for (; big.size() < (10u << 20); ++copies) {
     std::string copy = base;
     for (size_t at = copy.find("msg_scripted_"); at != std::string::npos; at = copy.find("msg_scripted_", at + 1))
-      copy.replace(at, 13, "msg_r" + std::to_string(i) + "_");
+      copy.replace(at, 13, "msg_r" + std::to_string(copies) + "_");
     big += copy;
   }
   auto p = t.write("big.jsonl", big);
-  // CPU time, so a busy machine does not fail the test
-  std::clock_t start = std::clock();
+  auto one = parse::parse_session_file(fixture("claude-code/cc-waste.jsonl"));
   auto r = parse::parse_session_file(p);
-  auto ms = static_cast<long>(1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC);
+  REQUIRE(one.ok());
   REQUIRE(r.ok());
-  CHECK(r->steps.size() > 2000);
-  WARN("10 MB Claude session parsed in " << ms << " ms of CPU");
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(OT_SANITIZED)
-  CHECK(ms < 1000);
-#else
-  CHECK(ms < 60000);  // unoptimised/sanitizer builds: only a runaway check; release must stay under 1 s
-#endif
+  // Every copy's steps are kept: nothing is dropped or merged across message ids.
+  CHECK(r->steps.size() == one->steps.size() * static_cast<size_t>(copies));
 }
 
 TEST_CASE("a timestamp that is not ISO-8601 is dropped with a limitation", "[parse][session][robust]") {
