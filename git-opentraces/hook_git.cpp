@@ -25,11 +25,25 @@ int64_t elapsed_ms(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void post_commit() {
+// Runs one hook body: whatever happens (errors, exceptions) ends as one JSON line in
+// the hook log with the elapsed time, and nothing escapes to git.
+template <typename Body>
+void run_logged(json line, Body body) {
   auto t0 = std::chrono::steady_clock::now();
-  json line = {{"ts", utc_now_iso()}, {"hook", "post-commit"}};
   fs::path git_dir;
   try {
+    body(line, git_dir);
+  } catch (const std::exception& e) {
+    line["error"] = std::string("internal: ") + e.what();
+  } catch (...) {
+    line["error"] = "internal: unknown exception";
+  }
+  line["elapsed_ms"] = elapsed_ms(t0);
+  trails::append_hook_log(git_dir, line);
+}
+
+void post_commit() {
+  run_logged({{"ts", utc_now_iso()}, {"hook", "post-commit"}}, [](json& line, fs::path& git_dir) {
     auto repo = git::Repo::open(fs::current_path());
     if (!repo.ok()) {
       line["skipped"] = "not_a_git_repo";
@@ -76,20 +90,12 @@ void post_commit() {
         }
       }
     }
-  } catch (const std::exception& e) {
-    line["error"] = std::string("internal: ") + e.what();
-  } catch (...) {
-    line["error"] = "internal: unknown exception";
-  }
-  line["elapsed_ms"] = elapsed_ms(t0);
-  trails::append_hook_log(git_dir, line);
+  });
 }
 
 void post_rewrite(const std::vector<std::string>& args) {
-  auto t0 = std::chrono::steady_clock::now();
-  json line = {{"ts", utc_now_iso()}, {"hook", "post-rewrite"}, {"command", args.empty() ? "" : args[0]}};
-  fs::path git_dir;
-  try {
+  json start = {{"ts", utc_now_iso()}, {"hook", "post-rewrite"}, {"command", args.empty() ? "" : args[0]}};
+  run_logged(std::move(start), [](json& line, fs::path& git_dir) {
     std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     auto pairs = trails::parse_rewrite_pairs(input);
     line["pairs"] = pairs.size();
@@ -108,13 +114,7 @@ void post_rewrite(const std::vector<std::string>& args) {
         line["notes_changed"] = out->notes_changed;
       }
     }
-  } catch (const std::exception& e) {
-    line["error"] = std::string("internal: ") + e.what();
-  } catch (...) {
-    line["error"] = "internal: unknown exception";
-  }
-  line["elapsed_ms"] = elapsed_ms(t0);
-  trails::append_hook_log(git_dir, line);
+  });
 }
 
 void pre_push(const std::vector<std::string>& args) {

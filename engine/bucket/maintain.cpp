@@ -41,6 +41,22 @@ std::string trace_of_key(const std::string& key, size_t prefix_len) {
   return rest.substr(0, rest.find('/'));
 }
 
+// Recounts every event into `c` and records each trace's highest sequence number
+// (shared by verify --full and rebuild, which must agree on what they count).
+Status fold_events(leveldb::DB* db, Counters& c, std::map<std::string, int64_t>& last_seq) {
+  return scan_prefix(db, "e/", [&](const std::string& k, const std::string& v) {
+    auto ej = parse_json(v, k);
+    std::string tid = trace_of_key(k, 2);
+    int64_t seq = std::atoll(k.substr(k.rfind('/') + 1).c_str());
+    if (ej.ok()) {
+      c.event_count++;
+      c.acc_events = xor_hex(c.acc_events, event_element(tid, seq, *ej));
+    }
+    last_seq[tid] = std::max(last_seq[tid], seq);
+    return true;
+  });
+}
+
 }  // namespace
 
 Result<VerifyReport> Bucket::verify(const VerifyOptions& o) {
@@ -159,17 +175,7 @@ Result<VerifyReport> Bucket::verify(const VerifyOptions& o) {
       }
       return true;
     });
-    (void)scan_prefix(db, "e/", [&](const std::string& k, const std::string& v) {
-      auto ej = parse_json(v, k);
-      std::string tid = trace_of_key(k, 2);
-      int64_t seq = std::atoll(k.substr(k.rfind('/') + 1).c_str());
-      if (ej.ok()) {
-        c.event_count++;
-        c.acc_events = xor_hex(c.acc_events, event_element(tid, seq, *ej));
-      }
-      last_seq[tid] = std::max(last_seq[tid], seq);
-      return true;
-    });
+    (void)fold_events(db, c, last_seq);
     for (const auto& [tid, seq] : last_seq) {
       auto v = reader.get(keys::event_seq(tid));
       if (!v.ok() || !v->has_value() || std::atoll((*v)->c_str()) < seq)
@@ -301,17 +307,7 @@ Result<RepairReport> Bucket::rebuild() {
     if (txn.staged_bytes() > (16 << 20)) OT_TRY_STATUS(txn.commit(false));
   }
   std::map<std::string, int64_t> last_seq;
-  OT_TRY_STATUS(scan_prefix(db, "e/", [&](const std::string& k, const std::string& v) {
-    auto ej = parse_json(v, k);
-    std::string tid = trace_of_key(k, 2);
-    int64_t seq = std::atoll(k.substr(k.rfind('/') + 1).c_str());
-    if (ej.ok()) {
-      c.event_count++;
-      c.acc_events = xor_hex(c.acc_events, event_element(tid, seq, *ej));
-    }
-    last_seq[tid] = std::max(last_seq[tid], seq);
-    return true;
-  }));
+  OT_TRY_STATUS(fold_events(db, c, last_seq));
   for (const auto& [tid, seq] : last_seq) txn.put(keys::event_seq(tid), std::to_string(seq));
   OT_TRY_STATUS(scan_prefix(db, "a/", [&](const std::string& k, const std::string& v) {
     auto aj = parse_json(v, k);

@@ -66,11 +66,7 @@ void spawn_detached_drain() {
 // captured (ensure_enrolled would say the same, only slower).
 bool maybe_in_git_work_tree(const fs::path& cwd) {
   if (const char* gd = std::getenv("GIT_DIR"); gd && *gd) return true;
-  struct stat st {};
-  for (fs::path p = cwd; ; p = p.parent_path()) {
-    if (::stat((p / ".git").c_str(), &st) == 0) return true;
-    if (p == p.parent_path() || p.empty()) return false;
-  }
+  return project::find_work_tree(cwd).has_value();
 }
 
 bool wants_git_head(std::string_view agent, std::string_view event) {
