@@ -68,6 +68,17 @@ std::string find_revert(const git::Repo& repo, const std::string& anchor, const 
   return {};
 }
 
+// The block is gone: reverted when a revert commit names the anchor, else lost (`why`).
+void mark_gone(Survival& s, const std::string& revert_commit, const char* why) {
+  if (!revert_commit.empty()) {
+    s.state = "reverted";
+    s.revert_commit = revert_commit;
+  } else {
+    s.state = "lost";
+    s.reason = why;
+  }
+}
+
 }  // namespace
 
 json survival_to_json(const Survival& s) {
@@ -141,14 +152,7 @@ Result<Survival> observe_anchor(const git::Repo& repo, const AnchorRef& a, const
     if (s.rename_hops) now = git::file_lines_at(repo, *observed, path);
   }
   if (!now.ok()) {
-    std::string rev = find_revert(repo, a.commit_sha, *observed);
-    if (!rev.empty()) {
-      s.state = "reverted";
-      s.revert_commit = rev;
-    } else {
-      s.state = "lost";
-      s.reason = "file_deleted";
-    }
+    mark_gone(s, find_revert(repo, a.commit_sha, *observed), "file_deleted");
     return s;
   }
   s.current_path = path;
@@ -166,14 +170,7 @@ Result<Survival> observe_anchor(const git::Repo& repo, const AnchorRef& a, const
     return s;
   }
   if (s.preserved_line_count == 0) {
-    std::string rev = find_revert(repo, a.commit_sha, *observed);
-    if (!rev.empty()) {
-      s.state = "reverted";
-      s.revert_commit = rev;
-    } else {
-      s.state = "lost";
-      s.reason = "hunk_removed";
-    }
+    mark_gone(s, find_revert(repo, a.commit_sha, *observed), "hunk_removed");
     return s;
   }
   if (moved) s.state = "alive_moved";
