@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "engine/bucket/derived.h"
 #include "engine/bucket/bucket.h"
 #include "engine/bucket/bucket_impl.h"
 #include "engine/bucket/facts.h"
@@ -238,7 +239,7 @@ Result<RepairReport> Bucket::rebuild() {
   // Derived keys go; objects that fail their hash go too (their generations with them).
   Txn wipe(db);
   size_t n = 0;
-  for (const char* prefix : {"r/", "gh/", "k/", "x/", "t/", "g/", "es/"}) {
+  for (const char* prefix : {"r/", "gh/", "k/", "x/", "t/", "g/", "es/", "d/", "dk/"}) {
     OT_TRY_STATUS(scan_keys(db, prefix, [&](const std::string& k) {
       wipe.del(k);
       if (++n % 20000 == 0) (void)wipe.commit(false);
@@ -300,6 +301,7 @@ Result<RepairReport> Bucket::rebuild() {
     rep.index_keys_written += static_cast<int64_t>(idx.size());
     txn.put_json(keys::index_list(tid), idx);
     txn.put_json(keys::pointer(tid), pointer_row(*facts, current_gen->hash, current_gen->generation, current_gen->written_at));
+    if (auto st = write_derived(txn, *rec, *facts); !st.ok()) return st.error();
     c.trace_count++;
     c.acc_records = xor_hex(c.acc_records, record_element(tid, current_gen->hash, current_gen->generation, facts->project));
     c.count_record(facts->project, facts->scanned, facts->syncable, +1);

@@ -1,5 +1,6 @@
 #include "engine/bucket/store_ops.h"
 
+#include "engine/bucket/derived.h"
 #include "engine/bucket/facts.h"
 #include "engine/bucket/keys.h"
 #include "engine/util/hash.h"
@@ -102,6 +103,7 @@ Result<PutResult> op_put_record(Txn& txn, const json& record, const PutOptions& 
   for (const auto& k : new_keys) txn.put(k, "");
   txn.put_json(keys::index_list(tid), new_keys);
   txn.put_json(keys::pointer(tid), pointer_row(f, hash, gen, written_at));
+  OT_TRY_STATUS(write_derived(txn, record, f));
   c.acc_records = xor_hex(c.acc_records, record_element(tid, hash, gen, f.project));
   c.count_record(f.project, f.scanned, f.syncable, +1);
   if (written_at > c.last_ingest_at) c.last_ingest_at = written_at;
