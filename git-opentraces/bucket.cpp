@@ -330,6 +330,7 @@ void register_bucket(CLI::App& root) {
     for (const auto& o : rep.objects) cli::say("  " + o);
     if (!*apply && (rep.objects.size() || rep.stale_markers)) cli::say("Run with --apply to remove them.");
   });
+  register_bucket_security(*group);
   cli::add_planned(*group, "replay", "Re-apply trail events into a repository", "issue #4");
 }
 

@@ -87,6 +87,11 @@ void register_dataset(CLI::App& root);
 void register_security(CLI::App& root);
 void register_hook(CLI::App& root);
 void register_backfill(CLI::App& root);
+// Sub-registrations, one file per owner, so parallel work does not collide:
+void register_trace_query(CLI::App& trace_group);     // trace query, index (trace_query.cpp)
+void register_trace_inspect(CLI::App& trace_group);   // trace get/map/slice/skills/compare (trace_inspect.cpp)
+void register_bucket_security(CLI::App& bucket_group);  // bucket security ... (bucket_security.cpp)
+void register_dataset_remote(CLI::App& dataset_group);  // dataset remote/publish (dataset_remote.cpp)
 // Adds post-commit / post-rewrite / pre-push under the hidden `hook` group.
 void register_git_hook_handlers(CLI::App& hook_group);
 }  // namespace ot::cmd

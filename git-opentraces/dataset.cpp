@@ -11,8 +11,8 @@ void register_dataset(CLI::App& root) {
   cli::add_planned(*group, "run", "dataset run", "issue #10");
   cli::add_planned(*group, "status", "dataset status", "issue #10");
   cli::add_planned(*group, "review", "dataset review", "issue #10");
-  cli::add_planned(*group, "publish", "dataset publish", "issue #10");
   cli::add_planned(*group, "remove", "dataset remove", "issue #10");
+  register_dataset_remote(*group);
 }
 
 }  // namespace ot::cmd

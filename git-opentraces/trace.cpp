@@ -103,8 +103,8 @@ void register_trace(CLI::App& root) {
   parse->add_flag("--summary", summary_only, "with --json, print only the summary, not the whole record");
   parse->callback([] { run_parse(file, agent, summary_only); });
 
-  for (const char* v : {"query", "get", "map", "slice", "skills", "compare"})
-    cli::add_planned(*group, v, std::string("trace ") + v, "issue #7");
+  register_trace_query(*group);
+  register_trace_inspect(*group);
 }
 
 }  // namespace ot::cmd
