@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/capture/hook_runner.h"
+#include "engine/project/project.h"
 #include "engine/util/log.h"
 #include "git-opentraces/cli.h"
 
@@ -44,7 +45,7 @@ void add_agent_handler(CLI::App& group, const char* agent, const char* descripti
   sub->add_option("event", *event, "Hook event name (Pi: taken from the payload)");
   std::string a = agent;
   sub->callback([a, event] {
-    auto outcome = capture::run_agent_hook(a, *event, read_stdin(), process_cwd());
+    auto outcome = capture::run_agent_hook(a, *event, read_stdin(), process_cwd(), &project::ensure_enrolled);
     if (outcome.spooled > 0) log().debug("hook {} {}: spooled {} item(s)", a, *event, outcome.spooled);
   });
 }

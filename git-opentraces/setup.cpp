@@ -56,7 +56,7 @@ fs::path settings_target(std::string_view agent, const AgentOpts& o) {
 // Installs or removes one agent integration; returns the result document.
 ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
   fs::path file = settings_target(agent, o);
-  fs::path bin = capture::self_binary();
+  fs::path bin = capture::agent_hook_binary();
   capture::SettingsEdit add, strip;
   std::vector<std::string> events;
   std::optional<fs::path> package_dir;

@@ -12,13 +12,13 @@
 #include "engine/bucket/spool.h"
 #include "engine/capture/hook_event.h"
 #include "engine/capture/integrations.h"
+#include "engine/project/enrolment.h"
 #include "engine/project/project.h"
 #include "engine/project/worktree.h"
 #include "engine/util/json.h"
 #include "engine/util/log.h"
 #include "engine/util/paths.h"
 #include "engine/util/time.h"
-#include "notes/repo.h"
 
 namespace ot::capture {
 
@@ -44,7 +44,7 @@ extern "C" char** environ;
 // waits for it nor sees its output. OPENTRACES_NO_AUTO_DRAIN=1 turns this off.
 void spawn_detached_drain() {
   if (const char* off = std::getenv("OPENTRACES_NO_AUTO_DRAIN"); off && *off && std::string_view(off) != "0") return;
-  std::string bin = self_binary().string();
+  std::string bin = main_binary().string();
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&fa);
@@ -75,7 +75,7 @@ bool wants_git_head(std::string_view agent, std::string_view event) {
 }
 
 HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_view stdin_text,
-                const fs::path& process_cwd) {
+                const fs::path& process_cwd, EnrolFn enrol) {
   HookOutcome out;
   std::string tag = "hook " + std::string(agent) + (event_arg.empty() ? "" : " " + std::string(event_arg));
   if (!is_known_agent(agent)) {
@@ -105,18 +105,31 @@ HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_
     log().debug("{}: {} ({}); nothing captured", tag, out.skipped, call.cwd.string());
     return out;
   }
-  auto project = project::ensure_enrolled(call.cwd, agent);
-  if (!project.ok()) {
-    out.skipped = "enrolment check failed: " + project.error().message;
+  auto check = project::check_enrolment(call.cwd, agent);
+  std::optional<project::ProjectInfo> project;
+  if (check.ok() && check->state == project::EnrolmentCheck::State::kEnrolled) {
+    project = check->info;
+  } else if (check.ok() && check->state == project::EnrolmentCheck::State::kNeedsEnrolment) {
+    if (!enrol) {
+      out.needs_enrolment = true;
+      out.skipped = "the repository must be enrolled first (handed to the full binary)";
+      return out;
+    }
+    auto enrolled = enrol(call.cwd, agent);
+    if (!enrolled.ok()) check = enrolled.error();
+    else project = *enrolled;
+  }
+  if (!check.ok()) {
+    out.skipped = "enrolment check failed: " + check.error().message;
     log().warn("{}: {} — nothing captured (the session file is read again at its next end)", tag, out.skipped);
     return out;
   }
-  if (!*project) {
+  if (!project) {
     out.skipped = "not an enrolled project (or excluded, or manual tracking)";
     log().debug("{}: {} at {}; nothing captured", tag, out.skipped, call.cwd.string());
     return out;
   }
-  call.project_id = (*project)->project_id;
+  call.project_id = project->project_id;
   if (wants_git_head(agent, call.event)) {
     // Read from the ref files: libgit2's start-up would dominate the hook's cost.
     if (auto tree = project::find_work_tree(call.cwd))
@@ -146,9 +159,9 @@ fs::path last_seen_path(std::string_view agent) {
 }
 
 HookOutcome run_agent_hook(std::string_view agent, std::string_view event, std::string_view stdin_text,
-                           const fs::path& process_cwd) {
+                           const fs::path& process_cwd, EnrolFn enrol) {
   try {
-    return run(agent, event, stdin_text, process_cwd);
+    return run(agent, event, stdin_text, process_cwd, enrol);
   } catch (const std::exception& e) {
     log().error("hook {} {}: internal error: {}; nothing captured", agent, event, e.what());
     return HookOutcome{0, std::string("internal error: ") + e.what()};

@@ -57,7 +57,8 @@ void add_binary_drift(IntegrationStatus& s) {
   if (s.binary.empty()) return;
   std::error_code ec;
   if (!fs::exists(s.binary, ec)) s.drift.push_back("binary-missing");
-  else if (fs::path(s.binary) != self_binary()) s.drift.push_back("binary-moved");
+  else if (fs::path(s.binary) != agent_hook_binary() && fs::path(s.binary) != main_binary())
+    s.drift.push_back("binary-moved");
 }
 
 }  // namespace
@@ -68,6 +69,37 @@ fs::path self_binary() {
   if (ec) return "git-opentraces";
   fs::path c = fs::weakly_canonical(p, ec);
   return ec ? p : c;
+}
+
+namespace {
+
+fs::path first_existing(std::initializer_list<fs::path> candidates) {
+  for (const auto& c : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(c, ec)) {
+      fs::path canon = fs::weakly_canonical(c, ec);
+      return ec ? c : canon;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+fs::path main_binary() {
+  fs::path self = self_binary();
+  if (self.filename() != "ot-hook") return self;
+  fs::path dir = self.parent_path();
+  fs::path found = first_existing({dir / "git-opentraces", dir / ".." / ".." / "bin" / "git-opentraces"});
+  return found.empty() ? fs::path("git-opentraces") : found;
+}
+
+fs::path agent_hook_binary() {
+  fs::path self = self_binary();
+  if (self.filename() == "ot-hook") return self;
+  fs::path dir = self.parent_path();
+  fs::path found = first_existing({dir / "ot-hook", dir / ".." / "libexec" / "git-opentraces" / "ot-hook"});
+  return found.empty() ? self : found;
 }
 
 std::string shell_quote(std::string_view s) {

@@ -24,6 +24,12 @@ namespace ot::capture {
 
 // The running binary, symlinks resolved (/proc/self/exe).
 std::filesystem::path self_binary();
+// The full git-opentraces binary (self, unless this is the lean hook binary ot-hook).
+std::filesystem::path main_binary();
+// What agent hook commands run: the lean `ot-hook` shipped beside the main binary
+// (build tree: same directory; installed: <prefix>/libexec/git-opentraces/), which
+// starts in a fraction of the time; the main binary when ot-hook is absent.
+std::filesystem::path agent_hook_binary();
 std::string shell_quote(std::string_view s);
 
 std::string hook_command(const std::filesystem::path& binary, std::string_view agent, std::string_view event);

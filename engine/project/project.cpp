@@ -5,6 +5,7 @@
 #include <random>
 
 #include "engine/project/config.h"
+#include "engine/project/enrolment.h"
 #include "engine/project/marker.h"
 #include "engine/project/worktree.h"
 #include "engine/util/time.h"
@@ -27,32 +28,8 @@ Result<git::RepoInfo> work_tree(const fs::path& cwd) {
   return repo;
 }
 
-std::string registry_key(const fs::path& root) {
-  std::error_code ec;
-  fs::path canon = fs::weakly_canonical(root, ec);
-  return (ec ? root : canon).lexically_normal().string();
-}
 
-std::vector<std::string> string_list(const json& doc, const char* key) {
-  std::vector<std::string> out;
-  if (doc.contains(key) && doc[key].is_array())
-    for (const auto& v : doc[key])
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
 
-ProjectInfo info_from(const fs::path& root, const json& marker) {
-  ProjectInfo info;
-  info.project_id = marker.value("project_id", "");
-  info.slug = make_slug(root.filename().string(), info.project_id);
-  info.root = root;
-  info.agents = string_list(marker, "agents");
-  info.excluded = marker.value("excluded", false);
-  if (marker.contains("root_commit_sha") && marker["root_commit_sha"].is_string())
-    info.root_commit_sha = marker["root_commit_sha"].get<std::string>();
-  info.marker = marker;
-  return info;
-}
 
 json registry_row(const ProjectInfo& p, std::string_view enrolled_by) {
   return json{{"project_id", p.project_id},
@@ -142,24 +119,6 @@ Result<InitResult> enrol(const git::RepoInfo& repo, const std::vector<std::strin
 
 }  // namespace
 
-std::string make_slug(std::string_view basename, std::string_view project_id) {
-  std::string slug;
-  bool dash = false;
-  for (unsigned char c : basename) {
-    char l = static_cast<char>(std::tolower(c));
-    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) {
-      if (dash && !slug.empty()) slug += '-';
-      slug += l;
-      dash = false;
-    } else {
-      dash = true;
-    }
-  }
-  if (slug.size() > 48) slug.resize(48);
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.empty()) slug = "project";
-  return slug + "-" + std::string(project_id.substr(0, 8));
-}
 
 std::string new_project_id() {
   std::random_device rd;  // /dev/urandom on Linux
@@ -217,37 +176,18 @@ Result<std::optional<ProjectInfo>> find_project(const fs::path& cwd) {
   return std::optional<ProjectInfo>{info_from(repo->workdir, **marker)};
 }
 
-bool is_excluded(const json& config, const fs::path& root, const json& marker) {
-  if (marker.is_object() && marker.value("excluded", false)) return true;
-  if (!config.contains("excluded_projects") || !config["excluded_projects"].is_array()) return false;
-  std::string key = registry_key(root);
-  for (const auto& p : config["excluded_projects"])
-    if (p.is_string() && registry_key(p.get<std::string>()) == key) return true;
-  return false;
-}
 
 Result<std::optional<ProjectInfo>> ensure_enrolled(const fs::path& cwd, std::string_view agent) {
   using Out = std::optional<ProjectInfo>;
-  // Hot path without libgit2: find the work tree and read the marker and config.
-  auto tree = find_work_tree(cwd);
-  if (!tree) return Out{};  // nothing to anchor to
+  auto check = check_enrolment(cwd, agent);
+  if (!check.ok()) return check.error();
+  if (check->state == EnrolmentCheck::State::kNotCaptured) return Out{};
+  if (check->state == EnrolmentCheck::State::kEnrolled) return Out{check->info};
+  bool global = check->global;
+  bool lists_agent = check->lists_agent;
   auto canonical = canonical_agent(agent);
   if (!canonical.ok()) return canonical.error();
-  auto config = load_config();
-  if (!config.ok()) return config.error();
-  auto marker = read_marker(tree->root);
-  if (!marker.ok()) return marker.error();
-
-  const json marker_doc = *marker ? **marker : json::object();
-  if (is_excluded(*config, tree->root, marker_doc)) return Out{};
-  bool global = tracking_mode(*config) == "global";
-  if (!*marker && !global) return Out{};
-
-  ProjectInfo info = *marker ? info_from(tree->root, **marker) : ProjectInfo{};
-  bool registered = config->contains("projects") && (*config)["projects"].is_object() &&
-                    (*config)["projects"].contains(registry_key(tree->root));
-  bool lists_agent = std::find(info.agents.begin(), info.agents.end(), *canonical) != info.agents.end();
-  if (*marker && registered && (lists_agent || !global)) return Out{info};  // no writes, no libgit2
+  bool has_marker = check->has_marker;
 
   // First capture here, a new agent, or a checkout not yet in the registry: enrol
   // through libgit2 (root commit for the identity).
@@ -255,7 +195,7 @@ Result<std::optional<ProjectInfo>> ensure_enrolled(const fs::path& cwd, std::str
   if (!repo.ok() || repo->bare || repo->workdir.empty()) return Out{};
   std::vector<std::string> agents;
   if (global || lists_agent) agents.push_back(*canonical);
-  auto enrolled = enrol(*repo, agents, *marker ? "init" : "auto");
+  auto enrolled = enrol(*repo, agents, has_marker ? "init" : "auto");
   if (!enrolled.ok()) return enrolled.error();
   return Out{enrolled->project};
 }

@@ -8,6 +8,9 @@ HOOKS="$OT_FIXTURES/hooks"
 # Spool contents are counted below: no background drain until the section that tests it.
 export OPENTRACES_NO_AUTO_DRAIN=1
 BIN_REAL=$(realpath "$OT_BIN")
+# Agent hooks run the lean ot-hook shipped beside the main binary (see docs/capture.md).
+HOOK_BIN="$(dirname "$BIN_REAL")/ot-hook"
+[ -x "$HOOK_BIN" ] && pass "ot-hook is built beside git-opentraces" || fail "no ot-hook beside $BIN_REAL"
 
 # ---- setup claude-code: user's hooks kept, ours added once, --remove restores the bytes -------
 mkdir -p "$HOME/.claude"
@@ -27,7 +30,7 @@ cmp -s "$HOME/.claude/settings.json" "$T/claude.orig" && pass "dry run wrote not
 
 run_ot setup claude-code --json
 assert_rc 0 "setup claude-code"
-assert_eq "$BIN_REAL" "$(jq_out .binary)" "hooks run the absolute binary path"
+assert_eq "$HOOK_BIN" "$(jq_out .binary)" "hooks run the absolute path of ot-hook"
 run_ot setup claude-code --json
 assert_eq "false" "$(jq_out .changed)" "second setup claude-code changes nothing"
 ours=$(jq '[.hooks[][].hooks[] | select(.command | startswith("OT_HOOK_VERSION="))] | length' "$HOME/.claude/settings.json")
@@ -91,7 +94,7 @@ run_ot setup pi --json
 assert_rc 0 "setup pi"
 pkg=$(jq_out .package_dir)
 assert_eq '["npm:pi-skills","'"$pkg"'"]' "$(jq -c .packages "$HOME/.pi/agent/settings.json")" "pi packages list keeps the user's entry"
-grep -q "$BIN_REAL" "$pkg/index.ts" && pass "extension stamped with the binary path" || fail "extension not stamped"
+grep -q "$HOOK_BIN" "$pkg/index.ts" && pass "extension stamped with the binary path" || fail "extension not stamped"
 if grep -q '@OT_' "$pkg/index.ts" "$pkg/package.json"; then fail "unstamped placeholder left"; else pass "no placeholder left"; fi
 
 # ---- hook replay: recorded Claude Code payloads → spool items with exact ranges ---------------
@@ -111,7 +114,8 @@ t = open(p["file_path"]).read()
 open(p["file_path"], "w").write(t.replace(p["old_string"], p["new_string"], 1))
 PY
   fi
-  out=$("$OT_BIN" hook claude-code "$event" <<<"$payload" 2>&1); rc=$?
+  # The path agents run: ot-hook (the first call hands over to the full binary to enrol).
+  out=$("$HOOK_BIN" hook claude-code "$event" <<<"$payload" 2>&1); rc=$?
   [ $rc -eq 0 ] && [ -z "$out" ] || fail "hook claude-code $event: exit $rc, output [$out]"
   n=$((n + 1))
 done <"$HOOKS/claude-code-calc.jsonl"
@@ -153,7 +157,7 @@ assert_eq "1" "$(jq_out '.count')" "the trace holds the patches to calc.py"
 # A session end starts a detached drain: the queued transcript lands in the bucket.
 mkdir -p "$T/transcripts" && cp "$OT_FIXTURES/sessions/claude-code/cc-calc.jsonl" "$T/transcripts/"
 stop="{\"session_id\":\"7004\",\"cwd\":\"$repo\",\"hook_event_name\":\"Stop\",\"transcript_path\":\"$T/transcripts/cc-calc.jsonl\"}"
-OPENTRACES_NO_AUTO_DRAIN= "$OT_BIN" hook claude-code Stop <<<"$stop"
+OPENTRACES_NO_AUTO_DRAIN= "$HOOK_BIN" hook claude-code Stop <<<"$stop"  # drains through the full binary
 for _ in $(seq 100); do [ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && break; sleep 0.1; done
 [ -z "$(ls "$spool"/*.json 2>/dev/null)" ] && pass "the background drain emptied the spool" || fail "spool not drained: $(ls "$spool")"
 run_ot bucket list --count --json
@@ -171,7 +175,7 @@ PY
 locker=$!
 for _ in $(seq 50); do [ -e "$OPENTRACES_HOME/bucket/LOCK.held" ] && break; sleep 0.1; done
 started=$(date +%s%N)
-out=$(OPENTRACES_NO_AUTO_DRAIN= "$OT_BIN" hook claude-code Stop <<<"$stop" 2>&1); rc=$?
+out=$(OPENTRACES_NO_AUTO_DRAIN= "$HOOK_BIN" hook claude-code Stop <<<"$stop" 2>&1); rc=$?
 took=$(( ($(date +%s%N) - started) / 1000000 ))
 assert_eq "0:" "$rc:$out" "bucket locked: the hook exits 0, silently"
 [ "$took" -lt 2000 ] && pass "bucket locked: the hook did not wait for the lock (${took} ms)" || fail "hook took ${took} ms"
@@ -304,5 +308,10 @@ if ! command -v codex >/dev/null; then
   assert_eq "agent not found" "$(jq_out '.skipped[] | select(.integration=="codex") | .reason')" "setup --yes skips an absent Codex"
 fi
 [ -f "$HOME/.claude/settings.json" ] && pass "Claude Code settings written" || fail "no Claude Code settings"
+
+# ot-hook hands anything but an agent hook to the full binary, argv and exit code intact.
+assert_eq "$("$OT_BIN" --version)" "$("$HOOK_BIN" --version)" "ot-hook --version is the full binary's"
+set +e; "$HOOK_BIN" no-such-command >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" -ne 0 ] && pass "ot-hook passes a bad command's exit code through ($rc)" || fail "bad command exited 0 via ot-hook"
 
 finish
