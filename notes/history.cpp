@@ -58,6 +58,64 @@ Result<bool> is_ancestor(const Repo& repo, const std::string& ancestor, const st
   return rc == 1;
 }
 
+Result<std::string> merge_base(const Repo& repo, const std::string& a, const std::string& b) {
+  git_oid oa, ob, out;
+  if (git_oid_fromstr(&oa, a.c_str()) != 0 || git_oid_fromstr(&ob, b.c_str()) != 0)
+    return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "trail", "not a full commit id");
+  int rc = git_merge_base(&out, repo.raw(), &oa, &ob);
+  if (rc == GIT_ENOTFOUND)
+    return make_error(ExitCode::kUsage, "NO_MERGE_BASE", "trail",
+                      "commits " + a.substr(0, 12) + " and " + b.substr(0, 12) + " share no history",
+                      "pass a --base that the head branch was created from");
+  if (rc != 0) return last_git_error("trail", "cannot compute the merge base");
+  return oid_hex(out);
+}
+
+namespace {
+
+bool ref_exists(const Repo& repo, const std::string& name) {
+  git_reference* ref = nullptr;
+  if (git_reference_lookup(&ref, repo.raw(), name.c_str()) != 0) return false;
+  git_reference_free(ref);
+  return true;
+}
+
+}  // namespace
+
+std::string default_base_branch(const Repo& repo) {
+  std::vector<std::string> remotes = {"origin"};
+  git_strarray names{};
+  if (git_remote_list(&names, repo.raw()) == 0) {
+    for (size_t i = 0; i < names.count; ++i)
+      if (std::string(names.strings[i]) != "origin") remotes.push_back(names.strings[i]);
+    git_strarray_dispose(&names);
+  }
+  for (const auto& remote : remotes) {
+    git_reference* head = nullptr;
+    if (git_reference_lookup(&head, repo.raw(), ("refs/remotes/" + remote + "/HEAD").c_str()) != 0) continue;
+    std::string target = git_reference_symbolic_target(head) ? git_reference_symbolic_target(head) : "";
+    git_reference_free(head);
+    const std::string prefix = "refs/remotes/";
+    if (target.rfind(prefix, 0) == 0 && ref_exists(repo, target)) return target.substr(prefix.size());
+  }
+  for (const char* local : {"main", "master"})
+    if (ref_exists(repo, std::string("refs/heads/") + local)) return local;
+  return {};
+}
+
+std::string branch_name(const Repo& repo, std::string_view rev) {
+  if (rev.empty() || rev == "HEAD") {
+    git_reference* head = nullptr;
+    if (git_repository_head(&head, repo.raw()) != 0) return {};
+    std::string name = git_reference_is_branch(head) && git_reference_shorthand(head) ? git_reference_shorthand(head) : "";
+    git_reference_free(head);
+    return name;
+  }
+  std::string r(rev);
+  if (r.rfind("refs/heads/", 0) == 0) r = r.substr(11);
+  return ref_exists(repo, "refs/heads/" + r) ? r : std::string();
+}
+
 Result<std::string> commit_message(const Repo& repo, const std::string& sha) {
   git_oid oid;
   if (git_oid_fromstr(&oid, sha.c_str()) != 0)

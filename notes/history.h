@@ -26,6 +26,18 @@ Result<std::vector<CommitInfo>> log_commits(const Repo& repo, std::string_view s
 // True when `ancestor` is `descendant` or one of its ancestors.
 Result<bool> is_ancestor(const Repo& repo, const std::string& ancestor, const std::string& descendant);
 
+// The best common ancestor of two commits (full shas); NO_MERGE_BASE (exit 2) when the
+// histories are unrelated.
+Result<std::string> merge_base(const Repo& repo, const std::string& a, const std::string& b);
+
+// The branch a pull request targets by default: the remote's default branch
+// (refs/remotes/<remote>/HEAD, origin first), else a local "main", else "master".
+// Empty when none exists.
+std::string default_base_branch(const Repo& repo);
+
+// Short name of the branch `rev` names or HEAD points at ("" when detached or not a branch).
+std::string branch_name(const Repo& repo, std::string_view rev);
+
 // Full commit message.
 Result<std::string> commit_message(const Repo& repo, const std::string& sha);
 
