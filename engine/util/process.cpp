@@ -16,19 +16,17 @@ namespace fs = std::filesystem;
 
 bool program_on_path(const std::string& program) {
   if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= p.size()) {
-    size_t end = p.find(':', start);
-    std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (dir.empty()) dir = ".";
-    std::string cand = dir + "/" + program;
-    if (::access(cand.c_str(), X_OK) == 0 && !fs::is_directory(cand)) return true;
-    if (end == std::string::npos) break;
-    start = end + 1;
+  const char* env = std::getenv("PATH");
+  std::string_view path = env ? env : "/usr/bin:/bin";
+  while (true) {
+    size_t end = path.find(':');
+    std::string_view dir = path.substr(0, end);
+    fs::path cand = fs::path(dir.empty() ? std::string_view(".") : dir) / program;
+    std::error_code ec;
+    if (::access(cand.c_str(), X_OK) == 0 && !fs::is_directory(cand, ec)) return true;
+    if (end == std::string_view::npos) return false;
+    path.remove_prefix(end + 1);
   }
-  return false;
 }
 
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
