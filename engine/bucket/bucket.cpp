@@ -155,6 +155,10 @@ Result<json> Bucket::row(std::string_view trace_id) {
   return parse_json(**raw, keys::pointer(trace_id));
 }
 
+Result<std::optional<std::string>> Bucket::get_derived(const std::string& key) {
+  return db_get(impl_->db.get(), key);
+}
+
 Result<json> Bucket::get_record(std::string_view trace_id, std::optional<int> generation) {
   std::string hash;
   if (generation) {

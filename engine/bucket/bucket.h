@@ -187,6 +187,9 @@ class Bucket {
   Result<ExportReport> export_to(const std::filesystem::path& dir);
   Result<ImportReport> import_from(const std::filesystem::path& dir);
 
+  // Derived data (derived.h): the decoded value of one d/... or c/... key, nullopt when absent.
+  Result<std::optional<std::string>> get_derived(const std::string& key);
+
   // For tests and low-level tools: write a raw (already encoded) value.
   Status debug_put_raw(const std::string& key, const std::string& value);
 

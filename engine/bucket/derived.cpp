@@ -1,11 +1,15 @@
 #include "engine/bucket/derived.h"
 
+#include "engine/ctx/store.h"
+
 namespace ot::bucket {
 
 const std::vector<DerivedWriter>& derived_writers() {
   // One line per module that keeps derived data, e.g.
   //   {"fts", &discovery::forget_trace, &discovery::index_trace},
-  static const std::vector<DerivedWriter> writers = {};
+  static const std::vector<DerivedWriter> writers = {
+      {"ctx", nullptr, &ctx::index_trace},
+  };
   return writers;
 }
 

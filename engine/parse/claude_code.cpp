@@ -32,6 +32,19 @@ struct Track {
   std::string agent_id;      // sub-agent files: the agentId of their lines
   std::string agent_role;    // attributionAgent
   std::string first_prompt;  // first user text
+  // Transcript structure for the context tree (engine/ctx): every line's parent, the
+  // step that owns a line, and the first/last line of each step.
+  std::unordered_map<std::string, std::string> parent_of, logical_parent;
+  std::unordered_map<std::string, size_t> owner, compaction_at;
+  std::vector<std::pair<std::string, std::string>> step_lines;  // per step: first, last uuid
+
+  void own(const std::string& uuid, size_t pos) {
+    if (uuid.empty()) return;
+    owner.emplace(uuid, pos);
+    if (step_lines.size() <= pos) step_lines.resize(pos + 1);
+    if (step_lines[pos].first.empty()) step_lines[pos].first = uuid;
+    step_lines[pos].second = uuid;
+  }
 };
 
 struct Session {
@@ -89,6 +102,7 @@ void on_assistant(Session& S, Track& T, const json& line, bool sidechain) {
     pos = T.rec.steps.size() - 1;
     if (!mid.empty()) T.step_of_message[mid] = pos;
   }
+  T.own(get_str(line, "uuid"), pos);
   Step& s = T.rec.steps[pos];
   std::string model = get_str(msg, "model");
   if (!model.empty() && model != "<synthetic>") s.model = model;
@@ -130,7 +144,18 @@ void on_user(Session& S, Track& T, const json& line, bool sidechain) {
   const json& content = get_any(msg, "content");
   bool is_meta = get_bool(line, "isMeta");
   if (get_bool(line, "isCompactSummary")) {
-    S.compactions.push_back({{"timestamp", ts}, {"summary", text_of(content)}});
+    // Fill the entry its compact_boundary line opened, else start one.
+    std::string uuid = get_str(line, "uuid");
+    auto b = T.compaction_at.find(get_str(line, "parentUuid"));
+    size_t idx = b != T.compaction_at.end() ? b->second : S.compactions.size();
+    if (idx == S.compactions.size()) S.compactions.push_back(json::object());
+    json& c = S.compactions[idx];
+    c["timestamp"] = ts;
+    c["summary"] = text_of(content);
+    if (!uuid.empty()) {
+      c["uuid"] = uuid;
+      T.compaction_at[uuid] = idx;
+    }
     return;
   }
   // Record which tool call ran which sub-agent (Agent/Task results carry agentId).
@@ -146,6 +171,8 @@ void on_user(Session& S, Track& T, const json& line, bool sidechain) {
         o.content = text_of(get_any(b, "content"));
         if (get_bool(b, "is_error")) o.error = o.content.empty() ? "error" : o.content.substr(0, kErrorChars);
         std::string id = get_str(b, "tool_use_id");
+        auto call = T.calls.by_id.find(id);
+        if (call != T.calls.by_id.end()) T.own(get_str(line, "uuid"), call->second.step);
         std::string agent = get_str(tur, "agentId");
         if (!agent.empty()) S.agent_results[agent] = {id, get_str(tur, "agentType")};
         attach_observation(T.rec, T.calls, id, std::move(o), ts, T.rec.steps.empty() ? 0 : T.rec.steps.size() - 1);
@@ -170,6 +197,7 @@ void on_user(Session& S, Track& T, const json& line, bool sidechain) {
   }
   if (T.first_prompt.empty()) T.first_prompt = text;
   add_user_step(T.rec, std::move(text), ts);
+  T.own(get_str(line, "uuid"), T.rec.steps.size() - 1);
   if (sidechain || !T.agent_id.empty()) T.rec.steps.back().call_type = "subagent";
 }
 
@@ -179,6 +207,8 @@ void parse_stream(Session& S, Track& T, std::istream& in, JsonlReader& reader, b
     std::string type = get_str(line, "type");
     std::string ts = get_str(line, "timestamp");
     bool sidechain = get_bool(line, "isSidechain");
+    std::string uuid = get_str(line, "uuid");
+    if (!uuid.empty()) T.parent_of.emplace(uuid, get_str(line, "parentUuid"));
     if (type == "user" || type == "assistant") {
       ++S.recognised;
       S.span.see(ts);
@@ -205,6 +235,17 @@ void parse_stream(Session& S, Track& T, std::istream& in, JsonlReader& reader, b
       S.span.see(ts);
       std::string sub = get_str(line, "subtype");
       ++S.system_subtypes[sub.empty() ? "system" : sub];
+      if (sub == "compact_boundary" && !uuid.empty()) {
+        const json& cm = get_obj(line, "compactMetadata");
+        json c = {{"timestamp", ts}, {"summary", nullptr}, {"boundary_uuid", uuid}};
+        std::string lp = get_str(line, "logicalParentUuid");
+        c["logical_parent_uuid"] = lp.empty() ? json(nullptr) : json(lp);
+        if (!get_str(cm, "trigger").empty()) c["trigger"] = get_str(cm, "trigger");
+        if (cm.contains("preTokens")) c["pre_tokens"] = cm["preTokens"];
+        T.compaction_at[uuid] = S.compactions.size();
+        S.compactions.push_back(std::move(c));
+        if (!lp.empty()) T.logical_parent[uuid] = lp;
+      }
     } else if (quiet_types().count(type)) {
       ++S.recognised;
       if (type == "queue-operation") S.span.see(ts);
@@ -234,6 +275,43 @@ std::vector<fs::path> subagent_files(const fs::path& source) {
   return out;
 }
 
+// Links each step to the step it follows in the transcript's uuid/parentUuid graph
+// (through attachments, meta and system lines; across a compact_boundary by its
+// logicalParentUuid), for the context tree: Step keys transcript_uuid,
+// transcript_parent_uuid, transcript_end_uuid and transcript_compaction (the index in
+// metadata.compactions of a compaction crossed on the way).
+void link_steps(Track& T) {
+  for (size_t pos = 0; pos < T.rec.steps.size() && pos < T.step_lines.size(); ++pos) {
+    const auto& [first, last] = T.step_lines[pos];
+    if (first.empty()) continue;
+    json& x = T.rec.steps[pos].extra;
+    x["transcript_uuid"] = first;
+    x["transcript_end_uuid"] = last;
+    std::optional<size_t> crossed;
+    std::string parent;
+    auto p = T.parent_of.find(first);
+    std::string cur = p == T.parent_of.end() ? std::string() : p->second;
+    for (int guard = 0; !cur.empty() && guard < 100000; ++guard) {
+      auto o = T.owner.find(cur);
+      if (o != T.owner.end() && o->second != pos) {
+        parent = T.step_lines[o->second].first;
+        break;
+      }
+      auto c = T.compaction_at.find(cur);
+      if (c != T.compaction_at.end() && !crossed) crossed = c->second;
+      auto lp = T.logical_parent.find(cur);
+      if (lp != T.logical_parent.end()) {
+        cur = lp->second;
+        continue;
+      }
+      auto up = T.parent_of.find(cur);
+      cur = up == T.parent_of.end() ? std::string() : up->second;
+    }
+    x["transcript_parent_uuid"] = parent.empty() ? json(nullptr) : json(parent);
+    if (crossed) x["transcript_compaction"] = *crossed;
+  }
+}
+
 // The step (in the main track) whose tool call started the sub-agent.
 std::optional<size_t> find_parent(const Session& S, const Track& main, const Track& sub) {
   auto it = S.agent_results.find(sub.agent_id);
@@ -260,6 +338,7 @@ Result<schema::TraceRecord> parse_claude_code(std::istream& in, const fs::path& 
   Track main;
   JsonlReader reader(in, lims);
   parse_stream(S, main, in, reader, true);
+  link_steps(main);
   if (r.trace_id.empty() && S.recognised > 0 && !source.empty()) r.trace_id = source.stem().string();
 
   // Sub-agents: parse each file, then splice its steps in after the parent step.
@@ -275,6 +354,7 @@ Result<schema::TraceRecord> parse_claude_code(std::istream& in, const fs::path& 
     size_t before = S.recognised;
     JsonlReader sreader(sin, lims);
     parse_stream(S, t, sin, sreader, false);
+    link_steps(t);
     S.recognised = before;  // sub-agent lines alone do not make the main file a session
     if (t.agent_id.empty()) {
       std::string stem = f.stem().string();

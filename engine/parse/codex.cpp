@@ -260,7 +260,7 @@ Result<schema::TraceRecord> parse_codex(std::istream& in, const fs::path& source
     } else if (type == "token_usage_record") {
       if (C.cur) add_usage(C.usage_records, *C.cur, usage_of(get_obj(p, "usage")));
     } else if (type == "compacted") {
-      C.compactions.push_back({{"timestamp", ts}, {"summary", get_str(p, "message")}});
+      C.compactions.push_back({{"timestamp", ts}, {"summary", get_str(p, "message")}, {"before_step", C.r.steps.size()}});
     } else if (type == "world_state") {
       // harness state snapshot: nothing for the record
     } else {

@@ -104,7 +104,7 @@ Result<schema::TraceRecord> parse_pi(std::istream& in, const fs::path& source) {
     } else if (type == "thinking_level_change") {
       thinking.push_back(get_str(line, "thinkingLevel"));
     } else if (type == "compaction" || type == "branch_summary") {
-      compactions.push_back({{"type", type}, {"timestamp", ts}, {"summary", get_str(line, "summary")}});
+      compactions.push_back({{"type", type}, {"timestamp", ts}, {"summary", get_str(line, "summary")}, {"before_step", r.steps.size()}});
     } else if (type == "message") {
       const json& msg = get_obj(line, "message");
       std::string role = get_str(msg, "role");

@@ -189,8 +189,12 @@ file=$(grep -l "$marker" "$OPENTRACES_HOME"/bucket/*.ldb 2>/dev/null | head -1 |
 if [ -z "$file" ]; then
   fail "victim object not found in a table file"
 else
-  off=$(grep -obUa "$marker" "$file" | head -1 | cut -d: -f1)
-  printf 'Z' | dd of="$file" bs=1 seek=$((off + 40)) conv=notrunc status=none
+  # Every copy: the context tree (derived c/ blobs) keeps the step's text too.
+  for f in $(grep -l "$marker" "$OPENTRACES_HOME"/bucket/*.ldb); do
+    for off in $(grep -obUa "$marker" "$f" | cut -d: -f1); do
+      printf 'Z' | dd of="$f" bs=1 seek=$((off + 40)) conv=notrunc status=none
+    done
+  done
   run_ot bucket verify --json
   assert_rc 3 "verify finds the damaged object"
   assert_eq "victim-0001" "$(jq_out '[.errors[] | select(.code == "OBJECT_CORRUPT") | .trace_id][0]')" "verify names the trace"
