@@ -524,7 +524,7 @@ void register_trail(CLI::App& root) {
     c->callback([remote, no_push] { run_sync(*remote, *no_push); });
   }
   register_trail_mature(*group);
-  cli::add_planned(*group, "pr", "trail pr", "issue #6");
+  register_trail_pr(*group);
 }
 
 }  // namespace ot::cmd
