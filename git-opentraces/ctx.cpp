@@ -77,7 +77,7 @@ void render_view(const json& v, const ViewOptions& o) {
     cli::say(cli::bold(trace) + (title.empty() ? "" : "  " + title));
     cli::say("  " + v.value("capture_method", std::string("?")) + " (" + v.value("fidelity", std::string("?")) + ") · " +
              std::to_string(v.value("step_count", 0)) + " steps · " + std::to_string(v.value("node_count", 0)) +
-             " nodes · ~" + thousands(v.value("estimated_tokens", 0)) + " tokens of context at the last step");
+             " nodes · ~" + thousands(v.value("estimated_tokens", 0)) + " tokens at the last model call");
     const json& s = v["size"];
     if (s.value("sparkline", "").empty()) {
       cli::say("  size: no sizes known");
@@ -221,14 +221,13 @@ void run_tree(const std::string& ref, int depth, bool show_orphans) {
   const json& nodes = v["nodes"];
   for (size_t i = 0; i < nodes.size();) {
     const json& n = nodes[i];
-    std::string indent(static_cast<size_t>(std::min(n.value("depth", 0), 0)) + 2, ' ');
     std::string pad = n.value("track", "main") == "main" ? "  " : "    ";
     if (n.value("branch_type", "") == "linear" && !n.value("orphan", false)) {
       size_t j = i;
       while (j + 1 < nodes.size() && nodes[j + 1].value("branch_type", "") == "linear" && !nodes[j + 1].value("orphan", false) &&
              nodes[j + 1].value("track", "") == n.value("track", ""))
         ++j;
-      cli::say(pad + "│ steps " + std::to_string(n.value("step_index", 0)) +
+      cli::say(pad + (j > i ? "│ steps " : "│ step ") + std::to_string(n.value("step_index", 0)) +
                (j > i ? "-" + std::to_string(nodes[j].value("step_index", 0)) : "") + " linear");
       i = j + 1;
       continue;
@@ -239,9 +238,8 @@ void run_tree(const std::string& ref, int depth, bool show_orphans) {
              short_id(n["node_id"]));
     ++i;
   }
-  if (!v["orphan_branch_roots"].empty())
-    cli::say("  orphan branch roots: " + std::to_string(v["orphan_branch_roots"].size()) +
-             (v.value("orphan_count", 0) > 0 ? "" : "") + "  (show them with --show-orphans)");
+  if (!v["orphan_branch_roots"].empty() && !show_orphans)
+    cli::say("  " + std::to_string(v["orphan_branch_roots"].size()) + " orphan branch(es): show them with --show-orphans");
 }
 
 std::map<std::string, std::string> trail_anchors(const std::string& trace_id) {
@@ -274,7 +272,7 @@ void run_reads_writes(bool writes, const std::string& ref, int step, int from, i
   for (const auto& r : rows) {
     if (writes) {
       std::string commit = r["trail_anchor_hint"].is_object() ? "  → " + r["trail_anchor_hint"]["commit_id"].get<std::string>().substr(0, 10) : "";
-      cli::say("  step " + std::to_string(r.value("step_index", 0)) + "  " + r.value("operation", json("?")).dump() + " " +
+      cli::say("  step " + std::to_string(r.value("step_index", 0)) + "  " + (r["operation"].is_string() ? r["operation"].get<std::string>() : "?") + " " +
                (r["file_path"].is_string() ? r["file_path"].get<std::string>() : "?") + "  (" +
                (r["tool_name"].is_string() ? r["tool_name"].get<std::string>() : "?") + ")" + commit);
     } else {

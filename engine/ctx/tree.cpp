@@ -101,14 +101,15 @@ Built build_tree(const json& record) {
   Built b;
   Blobs blobs(b.blobs);
   const std::string trace_id = str(record, "trace_id");
-  const json steps = record.contains("steps") && record["steps"].is_array() ? record["steps"] : json::array();
+  static const json kNoSteps = json::array();
+  const json& steps = record.contains("steps") && record["steps"].is_array() ? record["steps"] : kNoSteps;
   const json& md = record.contains("metadata") && record["metadata"].is_object() ? record["metadata"] : json::object();
   const json& agent = record.contains("agent") && record["agent"].is_object() ? record["agent"] : json::object();
   const size_t n = steps.size();
   std::set<std::string> limitations;
 
   // Compactions: Claude steps name the one they crossed; Codex/Pi entries name the step after.
-  const json compactions = md.contains("compactions") && md["compactions"].is_array() ? md["compactions"] : json::array();
+  const json& compactions = md.contains("compactions") && md["compactions"].is_array() ? md["compactions"] : kNoSteps;
   std::unordered_map<size_t, int> compaction_before;
   for (size_t k = 0; k < compactions.size(); ++k)
     if (compactions[k].contains("before_step") && compactions[k]["before_step"].is_number_integer() &&
@@ -206,6 +207,7 @@ Built build_tree(const json& record) {
   json nodes = json::array();
   std::unordered_map<std::string, int> counts;
   std::set<std::string> subagent_ids;
+  std::unordered_map<std::string, std::string> system_ids, runtime_ids;
   for (size_t i = 0; i < n; ++i) {
     const json& s = steps[i];
     Work& x = w[i];
@@ -233,24 +235,30 @@ Built build_tree(const json& record) {
                              {{"chain", null_if_empty(x.base)}, {"count", x.base_count}, {"bytes", x.base_bytes}});
     std::string messages_id = "sha256:" + blobs.put(mlayer);
 
-    std::string sys_id = stub_system_id;
+    // System and runtime layers repeat from step to step: build each distinct one once.
     std::string sph = str(s, "system_prompt_hash");
-    if (!sph.empty() && prompts.contains(sph) && prompts[sph].is_string()) {
-      sys_id = "sha256:" + blobs.put(make_layer("system", "full", {{"text", prompts[sph]}}));
-    } else if (!prompts.empty()) {
-      json texts = json::array();
-      for (const auto& [k, v] : prompts.items()) texts.push_back(v);
-      sys_id = "sha256:" + blobs.put(make_layer("system", "approximated", {{"texts", texts}}));
-    } else {
-      limitations.insert("static_system_prompt_core_unknown");
+    std::string& sys_id = system_ids[sph];
+    if (sys_id.empty()) {
+      sys_id = stub_system_id;
+      if (!sph.empty() && prompts.contains(sph) && prompts[sph].is_string()) {
+        sys_id = "sha256:" + blobs.put(make_layer("system", "full", {{"text", prompts[sph]}}));
+      } else if (!prompts.empty()) {
+        json texts = json::array();
+        for (const auto& [k, v] : prompts.items()) texts.push_back(v);
+        sys_id = "sha256:" + blobs.put(make_layer("system", "approximated", {{"texts", texts}}));
+      }
     }
+    if (sys_id == stub_system_id) limitations.insert("static_system_prompt_core_unknown");
     std::string model = str(s, "model");
     if (model.empty()) model = str(agent, "model");
-    json runtime = {{"cwd", null_if_empty(cwd)},       {"model", null_if_empty(model)},
-                    {"agent", null_if_empty(str(agent, "name"))}, {"agent_version", null_if_empty(str(agent, "version"))},
-                    {"git_branch", null_if_empty(branch_name)}, {"call_type", null_if_empty(str(s, "call_type"))},
-                    {"agent_role", null_if_empty(str(s, "agent_role"))}};
-    std::string runtime_id = "sha256:" + blobs.put(make_layer("runtime_state", "approximated", runtime));
+    std::string& runtime_id = runtime_ids[model + '\n' + str(s, "call_type") + '\n' + str(s, "agent_role")];
+    if (runtime_id.empty()) {
+      json runtime = {{"cwd", null_if_empty(cwd)},       {"model", null_if_empty(model)},
+                      {"agent", null_if_empty(str(agent, "name"))}, {"agent_version", null_if_empty(str(agent, "version"))},
+                      {"git_branch", null_if_empty(branch_name)}, {"call_type", null_if_empty(str(s, "call_type"))},
+                      {"agent_role", null_if_empty(str(s, "agent_role"))}};
+      runtime_id = "sha256:" + blobs.put(make_layer("runtime_state", "approximated", runtime));
+    }
 
     json node = {{"parent_node_id", x.parent >= 0 ? json(w[x.parent].node_id) : json(nullptr)},
                  {"branch_type", x.branch},

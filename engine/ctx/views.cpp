@@ -205,17 +205,20 @@ json overview(const Loaded& t) {
   bool any_reported = false;
   int64_t peak = -1;
   int peak_step = -1;
+  for (size_t i : path) any_reported |= node_tokens(nodes[i]).second;
+  // Reported token counts and byte estimates are different scales: when the model
+  // reported usage, the series is its agent steps only.
   for (size_t i : path) {
     auto [tok, reported] = node_tokens(nodes[i]);
-    any_reported |= reported;
+    if (any_reported && !reported) continue;
     sizes.push_back(tok);
     if (tok > peak) {
       peak = tok;
       peak_step = static_cast<int>(i);
     }
   }
-  int64_t leaf_tokens = path.empty() ? 0 : node_tokens(nodes[path.back()]).first;
-  const std::string method = any_reported ? "reported input tokens where the step has usage, else reconstructed bytes // 4"
+  int64_t leaf_tokens = sizes.empty() ? 0 : sizes.back();
+  const std::string method = any_reported ? "reported input tokens (input + cache read + cache write) of agent steps"
                                           : "len//4";
   json look = json::array();
   if (peak_step >= 0) look.push_back("git opentraces ctx " + t.trace_id + ":" + std::to_string(peak_step));
@@ -240,7 +243,7 @@ json overview(const Loaded& t) {
             {"sparkline", sparkline(sizes)},
             {"peak_step", peak_step >= 0 ? json(peak_step) : json(nullptr)},
             {"peak_tokens", peak >= 0 ? json(peak) : json(nullptr)},
-            {"note", any_reported ? "sizes along the active path; agent steps use the model's reported input tokens"
+            {"note", any_reported ? "prompt size of each model call along the active path, as the model reported it"
                                   : "sizes along the active path, estimated from the reconstructed messages"}}},
           {"limitations", tree["limitations"]},
           {"look", look}};

@@ -40,7 +40,7 @@ TEST_CASE("ctx store: tree written with the record and read back", "[ctx]") {
   json ov = ot::ctx::overview(*t);
   CHECK(ov["step_count"] == 13);
   CHECK(ov["active_path_length"] == 8);
-  CHECK(ov["size"]["sparkline"].get<std::string>().size() == 8 * 3);  // 8 bars, 3 UTF-8 bytes each
+  CHECK(ov["size"]["sparkline"].get<std::string>().size() == 5 * 3);  // the 5 model calls, 3 UTF-8 bytes a bar
 
   ot::ctx::Reader r(**b);
   auto n = ot::ctx::resolve_node(**b, kTrace + ":12");
