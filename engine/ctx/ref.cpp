@@ -26,8 +26,13 @@ Result<Ref> parse_ref(std::string_view text) {
   } else {
     int n = -1;
     auto [p, ec] = std::from_chars(sel.data(), sel.data() + sel.size(), n);
-    if (ec != std::errc() || p != sel.data() + sel.size() || n < 0) return bad("INVALID_ADDRESS", "bad step selector");
-    r.step = n;
+    if (ec == std::errc() && p == sel.data() + sel.size() && n >= 0) {
+      r.step = n;
+    } else if (sel.find_first_of("0123456789") == 0) {
+      return bad("INVALID_ADDRESS", "bad step selector");
+    } else {
+      r.trace = std::string(text);  // trace ids may hold ':' themselves
+    }
   }
   return r;
 }
