@@ -2,6 +2,7 @@
 // parses, and maps failures to the error envelope and exit-code table.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -23,6 +24,10 @@ bool argv_has_json(int argc, char** argv) {
 }
 
 }  // namespace
+
+namespace ot::cmd {  // trace_inspect.cpp: `git opentraces <trace-address>` → `trace get <address>`
+std::vector<std::string> dispatch_bare_address(int argc, char** argv, const CLI::App& root);
+}
 
 int main(int argc, char** argv) {
   using namespace ot;
@@ -66,7 +71,9 @@ int main(int argc, char** argv) {
       "\nDocs: docs/commands.md (every group, its status, exit codes)");
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = cmd::dispatch_bare_address(argc, argv, app);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
