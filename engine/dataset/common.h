@@ -1,0 +1,24 @@
+// Helpers shared by `dataset new` (create.cpp) and `dataset run` (run.cpp).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/util/json.h"
+#include "engine/util/result.h"
+
+namespace ot::dataset {
+
+// "20261125T155256Z"
+std::string stamp_compact();
+
+// What the identity hash covers: the whole row (identity.mode payload_hash) or the
+// manifest's identity.fields.
+json identity_input(const json& row, const json& manifest);
+
+// A workflow's JSONL output: every non-blank line must be a JSON object.
+// WORKFLOW_NO_OUTPUT / WORKFLOW_INVALID_OUTPUT (exit 3) naming the line.
+Result<std::vector<json>> read_output(const std::filesystem::path& path);
+
+}  // namespace ot::dataset
