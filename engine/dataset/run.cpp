@@ -17,12 +17,21 @@
 #include "engine/util/fs.h"
 #include "engine/util/json_schema.h"
 #include "engine/util/time.h"
-#include "engine/workflow/process.h"
+#include "engine/util/process.h"
 #include "engine/workflow/workflow.h"
 
 namespace ot::dataset {
 
 namespace {
+
+// The last `max_lines` lines of `text` (for error messages and the run record).
+std::string tail_lines(const std::string& text, int max_lines) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  size_t pos = t.size();
+  for (int i = 0; i < max_lines && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
+  return pos == std::string::npos || pos == 0 ? t : t.substr(pos + 1);
+}
 
 std::string random_hex8() {
   std::random_device rd;
@@ -287,36 +296,48 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
 
   // Execute.
   if (executor == "script") {
-    workflow::ProcessSpec spec;
-    spec.argv = {wf->script_path().string()};
-    spec.env = {{"OT_RUN_PACKET", packet_path.string()},
-                {"OT_DATASET_OUTPUT", output_path.string()},
-                {"OT_DATASET_NAME", name},
-                {"OT_RUN_ID", run_id}};
-    spec.cwd = wf->path;
+    ProcessOptions po;
+    const std::vector<std::string> argv{wf->script_path().string()};  // argv only: never a shell string
+    po.env = {{"OT_RUN_PACKET", packet_path.string()},
+              {"OT_DATASET_OUTPUT", output_path.string()},
+              {"OT_DATASET_NAME", name},
+              {"OT_RUN_ID", run_id}};
+    po.cwd = wf->path;
+    po.max_output_bytes = 16u << 20;
     int timeout_s = o.timeout_seconds.value_or(manifest["executor"].value("timeout_seconds",
                                                                           manifest["executor"].value("timeout_minutes", 30) * 60));
-    spec.timeout_ms = std::max(1, timeout_s) * 1000;
+    po.timeout_ms = std::max(1, timeout_s) * 1000;
     if (o.progress) o.progress(0, cands->size(), "running " + wf->name);
-    auto pr = workflow::run_process(spec);
-    if (!pr.ok()) return fail(pr.error());
-    (void)write_file_atomic(run_dir / "stdout.log", pr->stdout_tail);
-    (void)write_file_atomic(run_dir / "stderr.log", pr->stderr_tail);
+    const int64_t t0 = now_ms();
+    auto pr = run_process(argv, po);
+    if (!pr.ok()) {
+      Error e = pr.error();
+      e.exit = ExitCode::kResource;
+      e.hint = "check the workflow's " + wf->entrypoint + " exists and is executable (chmod +x)";
+      return fail(e);
+    }
+    (void)write_file_atomic(run_dir / "stdout.log", pr->out);
+    (void)write_file_atomic(run_dir / "stderr.log", pr->err);
     record["artefacts"]["stdout"] = (run_dir / "stdout.log").string();
     record["artefacts"]["stderr"] = (run_dir / "stderr.log").string();
-    record["process"] = json{{"argv", spec.argv},         {"exit_code", pr->exit_code},
-                             {"signal", pr->signal},      {"timed_out", pr->timed_out},
-                             {"duration_ms", pr->duration_ms}, {"timeout_ms", spec.timeout_ms},
-                             {"stdout_bytes", pr->stdout_bytes}, {"stderr_bytes", pr->stderr_bytes},
-                             {"stdout_tail", workflow::tail_lines(pr->stdout_tail, 20)},
-                             {"stderr_tail", workflow::tail_lines(pr->stderr_tail, 20)}};
+    const int signal = !pr->timed_out && pr->exit_code > 128 ? pr->exit_code - 128 : 0;
+    record["process"] = json{{"argv", argv},
+                             {"exit_code", pr->exit_code},
+                             {"signal", signal},
+                             {"timed_out", pr->timed_out},
+                             {"duration_ms", now_ms() - t0},
+                             {"timeout_ms", po.timeout_ms},
+                             {"stdout_bytes", pr->out.size()},
+                             {"stderr_bytes", pr->err.size()},
+                             {"stdout_tail", tail_lines(pr->out, 20)},
+                             {"stderr_tail", tail_lines(pr->err, 20)}};
     if (pr->timed_out)
       return fail(run_error("WORKFLOW_TIMEOUT", "workflow " + wf->name + " ran past its timeout of " + std::to_string(timeout_s) + " s and was killed",
                             "make the script faster, narrow the run (--limit, --trace), or raise executor.timeout_minutes"));
     if (pr->exit_code != 0) {
-      std::string why = pr->signal ? "was killed by signal " + std::to_string(pr->signal)
-                                   : "exited with status " + std::to_string(pr->exit_code);
-      std::string tail = workflow::tail_lines(pr->stderr_tail, 5);
+      std::string why = signal ? "was killed by signal " + std::to_string(signal)
+                               : "exited with status " + std::to_string(pr->exit_code);
+      std::string tail = tail_lines(pr->err, 5);
       return fail(run_error("WORKFLOW_FAILED", "workflow " + wf->name + " " + why + (tail.empty() ? "" : ": " + tail),
                             "fix the workflow script (" + wf->script_path().string() + ")"));
     }
