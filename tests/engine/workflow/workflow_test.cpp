@@ -73,7 +73,7 @@ TEST_CASE("workflow create installs a renamed copy that still counts as the pris
   auto listed = list_installed();
   REQUIRE(listed.ok());
   CHECK(listed->size() == 1);
-  CHECK(remove("mine").ok());
+  CHECK(workflow::remove("mine").ok());
   CHECK(installed("mine").error().code == "WORKFLOW_NOT_FOUND");
 }
 
