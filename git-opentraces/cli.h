@@ -84,6 +84,7 @@ void register_bucket(CLI::App& root);
 void register_capture(CLI::App& root);
 void register_workflow(CLI::App& root);
 void register_dataset(CLI::App& root);
+void register_schedule(CLI::App& root);  // schedule tick (schedule.cpp)
 void register_security(CLI::App& root);
 void register_hook(CLI::App& root);
 void register_backfill(CLI::App& root);

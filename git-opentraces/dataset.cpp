@@ -13,6 +13,7 @@
 #include "engine/dataset/rows.h"
 #include "engine/dataset/run.h"
 #include "engine/dataset/sanitize.h"
+#include "engine/dataset/schedule.h"
 #include "engine/util/fs.h"
 #include "git-opentraces/cli.h"
 
@@ -337,6 +338,100 @@ void run_review_action(const std::string& action, const std::string& name, const
   cli::say(cli::dim("  " + counts_line(r.counts)));
 }
 
+
+// --- schedule ---
+
+void print_schedule(const json& s) {
+  std::string line = s["dataset"].get<std::string>() + "  every " + s.value("every", std::string("?")) +
+                     "  enabled=" + (s.value("enabled", false) ? "true" : "false");
+  if (s["last_run_status"].is_string())
+    line += "  last=" + s["last_run_status"].get<std::string>() + " at " + s.value("last_run_at", std::string());
+  cli::say(line);
+}
+
+void emit_schedule(const json& s, const std::string& verb) {
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.dataset.schedule.v1");
+    doc["schedule"] = s;
+    cli::emit_json(doc);
+    return;
+  }
+  if (!verb.empty()) cli::say(verb);
+  print_schedule(s);
+}
+
+void run_schedule_logs(const std::string& name, int tail) {
+  auto runs = cli::unwrap(dataset::list_runs(name));
+  std::vector<json> sched;
+  for (const auto& r : runs)
+    if (r.value("trigger", "") == "schedule") sched.push_back(r);
+  if (tail > 0 && static_cast<int>(sched.size()) > tail) sched.resize(static_cast<size_t>(tail));
+  if (cli::globals().json) {
+    auto doc = cli::envelope("opentraces.dataset.schedule_logs.v1");
+    doc["dataset"] = name;
+    doc["runs"] = sched;
+    cli::emit_json(doc);
+    return;
+  }
+  if (sched.empty()) cli::say("No scheduled runs of " + name + " yet.");
+  for (const auto& r : sched)
+    cli::say(r.value("started_at", "") + "  " + r.value("run_id", "") + "  " + r.value("status", "") +
+             "  appended=" + std::to_string(r.value("appended_count", 0)) +
+             (r["error"].is_object() ? "  " + r["error"].value("message", "") : ""));
+}
+
+void register_schedule_verbs(CLI::App& group) {
+  CLI::App* sch = cli::add_command(group, "schedule", "Run a dataset periodically (driven by `git opentraces schedule tick`)",
+                                   "  git opentraces dataset schedule add demo --every 1h --approve-new\n"
+                                   "  git opentraces dataset schedule list\n"
+                                   "  git opentraces dataset schedule logs demo --tail 5\n"
+                                   "  # then, from cron:  */5 * * * * git opentraces schedule tick\n");
+  sch->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  auto every = std::make_shared<std::string>();
+  auto exec = std::make_shared<std::string>();
+  auto approve = std::make_shared<bool>(false);
+  CLI::App* add = cli::add_command(*sch, "add", "Add (or replace) the dataset's schedule",
+                                   "  git opentraces dataset schedule add demo --every 30m\n");
+  add->add_option("name", *name, "Dataset name")->required();
+  add->add_option("--every", *every, "Interval: 30s, 15m, 2h, 1d")->required();
+  add->add_option("--executor", *exec, "script or builtin (default: automatic)")->check(CLI::IsMember({"script", "builtin"}));
+  add->add_flag("--approve-new", *approve, "Approve new unblocked rows of each scheduled run");
+  add->callback([name, every, exec, approve] {
+    emit_schedule(cli::unwrap(dataset::schedule_add(*name, *every, *exec, *approve)), "Scheduled:");
+  });
+  CLI::App* list = cli::add_command(*sch, "list", "List scheduled datasets", "  git opentraces dataset schedule list\n");
+  list->callback([] {
+    auto all = cli::unwrap(dataset::schedule_list());
+    if (cli::globals().json) {
+      auto doc = cli::envelope("opentraces.dataset.schedule_list.v1");
+      doc["schedules"] = all;
+      cli::emit_json(doc);
+      return;
+    }
+    if (all.empty()) cli::say("No schedules.");
+    for (const auto& s : all) print_schedule(s);
+  });
+  for (const char* verb : {"show", "pause", "resume", "remove"}) {
+    auto n = std::make_shared<std::string>();
+    std::string v = verb;
+    CLI::App* c = cli::add_command(*sch, verb, v == "show" ? "Show a dataset's schedule" : v == "pause" ? "Stop running it (kept)"
+                                                        : v == "resume" ? "Run it again" : "Delete the schedule",
+                                   "  git opentraces dataset schedule " + v + " demo\n");
+    c->add_option("name", *n, "Dataset name")->required();
+    c->callback([v, n] {
+      if (v == "show") emit_schedule(cli::unwrap(dataset::schedule_show(*n)), "");
+      else emit_schedule(cli::unwrap(dataset::schedule_set(*n, v)), v == "pause" ? "Paused:" : v == "resume" ? "Resumed:" : "Removed:");
+    });
+  }
+  auto lname = std::make_shared<std::string>();
+  auto tail = std::make_shared<int>(20);
+  CLI::App* logs = cli::add_command(*sch, "logs", "Run records of scheduled runs, newest first",
+                                    "  git opentraces dataset schedule logs demo --tail 5\n");
+  logs->add_option("name", *lname, "Dataset name")->required();
+  logs->add_option("--tail", *tail, "How many (default 20)")->check(CLI::Range(1, 10000));
+  logs->callback([lname, tail] { run_schedule_logs(*lname, *tail); });
+}
 }  // namespace
 
 void register_dataset(CLI::App& root) {
@@ -443,6 +538,7 @@ void register_dataset(CLI::App& root) {
   remove->add_flag("--yes,-y", *yes, "Confirm the deletion");
   remove->callback([mname, yes] { run_remove(*mname, *yes); });
 
+  register_schedule_verbs(*group);
   register_dataset_remote(*group);
 }
 

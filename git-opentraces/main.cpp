@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   cmd::register_capture(app);
   cmd::register_workflow(app);
   cmd::register_dataset(app);
+  cmd::register_schedule(app);
   cmd::register_security(app);
   cmd::register_hook(app);
   cmd::register_backfill(app);

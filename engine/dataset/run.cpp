@@ -177,6 +177,7 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
               {"run_id", run_id},
               {"dataset_name", name},
               {"dry_run", o.dry_run},
+              {"trigger", o.trigger},
               {"executor", nullptr},
               {"scope", nullptr},
               {"workflow_digest", manifest["workflow"].value("digest", "")},

@@ -51,6 +51,7 @@ struct RunOptions {
   bool repin = false;                    // accept a changed workflow digest
   std::optional<int> timeout_seconds;    // overrides the manifest's executor timeout
   json facets = json::object();          // runtime facets (model, agent.name, agent.version)
+  std::string trigger = "manual";        // manual | schedule (recorded in the run record)
   std::function<void(size_t done, size_t total, const std::string& what)> progress;
 };
 

@@ -247,6 +247,35 @@ if [ ! -e "$DS/manual2" ]; then pass "invalid manual dataset left nothing behind
 run_ot dataset run manual1 --json
 assert_eq "manual_dataset_no_run_action" "$(jq_out .status)" "manual datasets have no run"
 
+# --- schedules: `schedule tick` runs what is due, as --since-last-run
+run_ot dataset schedule add b-default --every 1h --json
+assert_rc 0 "schedule add"
+assert_envelope "dataset schedule add"
+assert_eq "true" "$(jq_out .schedule.enabled)" "schedule enabled"
+run_ot dataset schedule add b-default --every 5x
+assert_rc 2 "invalid interval refused"
+run_ot dataset schedule show s-default --json
+assert_rc 3 "show of a dataset without schedule"
+run_ot schedule tick --json
+assert_rc 0 "schedule tick"
+assert_eq "ran" "$(jq_out '.datasets[] | select(.dataset == "b-default") | .outcome')" "a new schedule is due at once"
+assert_eq 0 "$(jq_out '.datasets[] | select(.dataset == "b-default") | .detail.candidate_count')" "scheduled runs only look at traces since the last run"
+run_ot schedule tick --json
+assert_eq "skipped_not_due" "$(jq_out '.datasets[] | select(.dataset == "b-default") | .outcome')" "not due again within the hour"
+run_ot schedule tick --force
+assert_rc 0 "schedule tick --force (human)"
+assert_contains "$OUT" "b-default  ran" "forced tick runs it"
+run_ot dataset schedule logs b-default --json
+assert_eq 2 "$(jq_out '.runs | length')" "schedule logs list the two scheduled runs"
+assert_eq "schedule" "$(jq_out '.runs[0].trigger')" "run records carry the trigger"
+run_ot dataset schedule list --json
+assert_eq "succeeded" "$(jq_out '.schedules[] | select(.dataset == "b-default") | .last_run_status')" "schedule list shows the last run"
+run_ot dataset schedule pause b-default --json
+run_ot schedule tick --force --json
+assert_eq "" "$(jq_out '.datasets[] | select(.dataset == "b-default") | .outcome')" "a paused schedule does not run"
+run_ot dataset schedule remove b-default --json
+assert_rc 0 "schedule remove"
+
 # --- workflow list / remove, dataset list / remove, review transitions
 run_ot workflow list --json
 assert_rc 0 "workflow list"
