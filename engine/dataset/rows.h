@@ -6,7 +6,8 @@
 //   data/train.jsonl                  the rows: one canonical JSON object per line, in
 //                                     row-index order (line N = index entry N, 1-based)
 //   .opentraces/manifest.json         DatasetManifest (manifest.h), schema
-//                                     "opentraces.dataset.manifest.v1"
+//                                     "opentraces.dataset.manifest.v1"; remotes and
+//                                     active_remote live here (edit via save_manifest)
 //   .opentraces/row.schema.json       the pinned row JSON Schema (digest in the manifest)
 //   .opentraces/row_index.jsonl       one RowIndexEntry per line, same order as the data
 //   .opentraces/publication_state.json {version:1, rows{row_id: RowState}}
@@ -15,7 +16,6 @@
 //                                     output.jsonl (what the workflow wrote)
 //   .opentraces/cursor.json           {last_run_id, last_finished_at, watermark_ms}
 //   .opentraces/lock                  flock(2) target: one writer per dataset
-//   .opentraces/schedule.json         the dataset's schedule, when any
 //
 // Writes are atomic per file (temp + fsync + rename) and ordered data → index →
 // state. A crash between them leaves more data lines than index entries; open()

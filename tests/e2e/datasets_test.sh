@@ -85,11 +85,11 @@ split -l 1 -d -a 4 "$DS/demo/.opentraces/row_index.jsonl" "$T/idx-"
 for pair in "dataset.run.v1:$T/run.json" "dataset.manifest.v1:$DS/demo/.opentraces/manifest.json" \
             "dataset.publication_state.v1:$DS/demo/.opentraces/publication_state.json" \
             "dataset.run_packet.v1:$(jq -r .run.artefacts.packet "$T/run.json")"; do
-  if "$OT_SCHEMA_CHECK" "$SCHEMAS/${pair%%:*}.json" "${pair#*:}" >"$T/check.log" 2>&1; then pass "${pair%%:*} matches its schema"
+  if "$OT_SCHEMA_CHECK" "$SCHEMAS/opentraces.${pair%%:*}.json" "${pair#*:}" >"$T/check.log" 2>&1; then pass "${pair%%:*} matches its schema"
   else fail "${pair%%:*}: $(cat "$T/check.log")"; fi
 done
-if "$OT_SCHEMA_CHECK" "$SCHEMAS/dataset.row_index_entry.v1.json" "$T"/idx-* >"$T/check.log" 2>&1 &&
-   "$OT_SCHEMA_CHECK" "$SCHEMAS/dataset.run_record.v1.json" "$DS/demo/.opentraces/runs/"*.json >>"$T/check.log" 2>&1; then
+if "$OT_SCHEMA_CHECK" "$SCHEMAS/opentraces.dataset.row_index_entry.v1.json" "$T"/idx-* >"$T/check.log" 2>&1 &&
+   "$OT_SCHEMA_CHECK" "$SCHEMAS/opentraces.dataset.run_record.v1.json" "$DS/demo/.opentraces/runs/"*.json >>"$T/check.log" 2>&1; then
   pass "row index entries and run records match their schemas"
 else fail "index/run record schema: $(cat "$T/check.log")"; fi
 
