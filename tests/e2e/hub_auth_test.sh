@@ -20,21 +20,31 @@ run_in() {
   printf '%s\n%s\n' "$OUT" "$ERR" >>"$ALL_OUTPUT"
 }
 run() { run_in "" "$@"; }
+# check_schema ID WHAT: $OUT conforms to docs/schemas/ID.schema.json.
+check_schema() {
+  [ -n "${OT_SCHEMA_CHECK:-}" ] || { fail "OT_SCHEMA_CHECK unset (CTest sets it)"; return 0; }
+  if printf '%s' "$OUT" | "$OT_SCHEMA_CHECK" "$OT_SOURCE_DIR/docs/schemas/$1.schema.json" - >"$T/schema.err" 2>&1; then
+    pass "$2 matches $1"
+  else fail "$2 does not match $1: $(cat "$T/schema.err")"; fi
+}
 
 run auth whoami --json
 assert_rc 0 "whoami without a token"
 assert_envelope "whoami"
 assert_eq "needs_action false" "$(jq_out '.status + " " + (.authenticated|tostring)')" "not authenticated"
+check_schema opentraces.auth.whoami.v1 "whoami (needs_action)"
 
 # Login with a token on stdin: validated with whoami, saved 0600.
 run_in "$ALICE_TOKEN" auth login --token --json
 assert_rc 0 "auth login --token"
 assert_envelope "login"
 assert_eq "alice token" "$(jq_out '.username + " " + .method')" "logged in as alice"
+check_schema opentraces.auth.login.v1 "login"
 assert_eq "600" "$(stat -c %a "$OPENTRACES_HOME/credentials")" "credentials file is 0600"
 assert_eq "700" "$(stat -c %a "$OPENTRACES_HOME")" "OPENTRACES_HOME is 0700"
 run auth whoami --json
 assert_eq "alice credentials" "$(jq_out '.username + " " + .token_source')" "whoami reads the credentials"
+check_schema opentraces.auth.whoami.v1 "whoami"
 run auth whoami
 assert_contains "$OUT" "alice" "human whoami names the user"
 run auth login --json
@@ -71,6 +81,7 @@ run auth logout --json
 assert_rc 0 "logout"
 assert_envelope "logout"
 assert_eq "true hf_cache" "$(jq_out '(.removed_credentials|tostring) + " " + .still_authenticated_via')" "logout reports the cache token"
+check_schema opentraces.auth.logout.v1 "logout"
 [ ! -e "$OPENTRACES_HOME/credentials" ] && pass "credentials removed" || fail "credentials still there"
 run auth logout --hf-cache --json
 assert_eq "false true" "$(jq_out '(.authenticated|tostring) + " " + (.removed_hf_cache_token|tostring)')" "logout --hf-cache"
