@@ -88,6 +88,8 @@ void register_schedule(CLI::App& root);  // schedule tick (schedule.cpp)
 void register_security(CLI::App& root);
 void register_hook(CLI::App& root);
 void register_backfill(CLI::App& root);
+void register_blame(CLI::App& root);  // blame (blame.cpp)
+void register_stats(CLI::App& root);  // stats (stats.cpp)
 // Sub-registrations, one file per owner, so parallel work does not collide:
 void register_trace_query(CLI::App& trace_group);     // trace query, index (trace_query.cpp)
 void register_trace_inspect(CLI::App& trace_group);   // trace get/map/slice/skills/compare (trace_inspect.cpp)

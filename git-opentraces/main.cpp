@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   cmd::register_security(app);
   cmd::register_hook(app);
   cmd::register_backfill(app);
+  cmd::register_blame(app), cmd::register_stats(app);
   // Set after the groups exist: CLI11 copies a parent's footer into new subcommands.
   app.footer(
       "\nExamples:\n"

@@ -22,6 +22,7 @@
 
 namespace ot::cmd {
 void register_trail_mature(CLI::App& trail_group);  // git-opentraces/backfill.cpp
+void register_trail_export(CLI::App& trail_group);  // git-opentraces/trail_export.cpp
 namespace {
 
 namespace fs = std::filesystem;
@@ -525,6 +526,7 @@ void register_trail(CLI::App& root) {
   }
   register_trail_mature(*group);
   register_trail_pr(*group);
+  register_trail_export(*group);
 }
 
 }  // namespace ot::cmd

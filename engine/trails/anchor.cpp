@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "engine/trails/stats_deletions.h"
 #include "notes/history.h"
 #include "notes/notes_store.h"
 
@@ -146,11 +147,12 @@ Result<AnchorOutcome> anchor_commit(const git::Repo& repo, std::string_view rev,
   auto skip = anchored_patch_ids(repo, diff->commit.sha, opts.ancestor_scan);
   if (!skip.ok()) return skip.error();
   AnchorOutcome out = compute_anchor(repo, *diff, all, *skip, opts);
-  if (!opts.write || out.facts.empty()) return out;
+  std::vector<Deletion> dels = match_deletions(repo, *diff, all, {repo.workdir(), 0.85, *skip});  // for `stats`
+  if (!opts.write || (out.facts.empty() && dels.empty())) return out;
   std::vector<Fact> fresh = out.facts;
   std::map<std::string, git::NoteUpdate> u;
-  u[out.commit_sha] = [fresh](const std::optional<std::string>& cur) -> std::optional<std::string> {
-    return merge_note(cur, fresh);
+  u[out.commit_sha] = [fresh, dels](const std::optional<std::string>& cur) -> std::optional<std::string> {
+    return with_deletions(merge_note(cur, fresh), dels);
   };
   auto w = git::update_notes(repo, u, "opentraces: anchor " + out.commit_sha.substr(0, 12));
   if (!w.ok()) return w.error();

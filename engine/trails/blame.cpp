@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "engine/trails/gitai.h"
 #include "notes/history.h"
 #include "notes/notes_store.h"
 
@@ -33,6 +34,11 @@ Result<BlameReport> blame_commit(const git::Repo& repo, std::string_view rev, co
     for (auto& f : parsed.facts)
       if (path_selected(f.file, path)) r.facts.push_back(std::move(f));
   }
+  // git-ai's note (refs/notes/ai, read-only): its agent ranges as weaker facts.
+  if (auto ai = git::read_note(repo, r.commit.sha, kGitAiNotesRef); ai.ok() && *ai)
+    if (auto g = parse_gitai_note(**ai); g && (r.has_note = r.notes_ref_exists = true))
+      for (auto& f : gitai_facts(*g))
+        if (path_selected(f.file, path)) r.facts.push_back(std::move(f));
   std::sort(r.facts.begin(), r.facts.end(), [](const Fact& a, const Fact& b) {
     return std::tie(a.file, a.start_line, a.end_line, a.trace_id) < std::tie(b.file, b.start_line, b.end_line, b.trace_id);
   });

@@ -18,7 +18,9 @@ struct Candidate {
   const git::FileChange* file = nullptr;
   std::vector<int> lines;  // 1-based added lines, ascending
   bool exact = true;
+  bool reflow = false;     // same characters as the run, line breaks/whitespace aside (formatter)
   size_t order = 0;
+  int rank() const { return exact ? 0 : reflow ? 1 : 2; }
 };
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -96,6 +98,43 @@ std::string joined(const std::vector<std::string>& lines, int from, int to /* 1-
     out.push_back('\n');
   }
   return out;
+}
+
+std::string stripped(std::string_view l) {
+  std::string out;
+  for (char c : l)
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') out.push_back(c);
+  return out;
+}
+
+// A formatter re-wrapped or re-indented the run: consecutive file lines whose text,
+// with all whitespace removed, equals the run's. Whole-line runs only. Returns the
+// added lines of the window covering the most of them.
+std::vector<int> reflow_lines(const OwnedRun& run, const git::FileChange& f) {
+  std::string want;
+  for (const auto& l : run.lines) {
+    if (!l.whole) return {};
+    want += stripped(l.text);
+  }
+  if (want.size() < 8) return {};
+  std::vector<int> best;
+  const auto& nf = f.new_lines;
+  for (size_t s = 0; s < nf.size(); ++s) {
+    std::string acc = stripped(nf[s]);
+    if (acc.empty() || want.compare(0, acc.size(), acc) != 0) continue;
+    size_t e = s;
+    while (acc.size() < want.size() && e + 1 < nf.size()) {
+      std::string next = stripped(nf[++e]);
+      if (want.compare(acc.size(), next.size(), next) != 0) break;
+      acc += next;
+    }
+    if (acc != want) continue;
+    std::vector<int> lines;
+    for (size_t i = s; i <= e; ++i)
+      if (f.is_added(static_cast<int>(i) + 1)) lines.push_back(static_cast<int>(i) + 1);
+    if (lines.size() > best.size()) best = std::move(lines);
+  }
+  return best;
 }
 
 std::vector<int> structural_lines(const NormRun& run, const git::FileChange& f, const std::vector<std::string>& nf,
@@ -238,14 +277,16 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
       }
       if (c.lines.empty()) {
         c.exact = false;
-        c.lines = structural_lines(nr, *f, nf, opts.structural_threshold);
+        c.lines = reflow_lines(run, *f);
+        c.reflow = !c.lines.empty();
       }
+      if (c.lines.empty()) c.lines = structural_lines(nr, *f, nf, opts.structural_threshold);
       if (!c.lines.empty()) cands.push_back(std::move(c));
     }
   }
 
   std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.exact != b.exact) return a.exact;
+    if (a.rank() != b.rank()) return a.rank() < b.rank();
     if (a.lines.size() != b.lines.size()) return a.lines.size() > b.lines.size();
     if (a.patch->time_ms != b.patch->time_ms) return a.patch->time_ms > b.patch->time_ms;
     return a.order > b.order;  // later patch wins a tie
@@ -270,9 +311,10 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
       f.file = c.file->path;
       f.start_line = s;
       f.end_line = e;
-      f.tier = c.exact ? "exact_range_hash" : "structural_symbol";
+      f.tier = c.exact ? "exact_range_hash" : c.reflow ? "formatter_divergent" : "structural_symbol";
       f.firmness = c.exact ? "firm" : "provisional";
-      if (!c.exact) f.limitation = "structural_match_below_exact_threshold";
+      if (c.reflow) f.limitation = "formatter_whitespace_only";
+      else if (!c.exact) f.limitation = "structural_match_below_exact_threshold";
       f.range_hash = range_hash(std::vector<std::string>(c.file->new_lines.begin() + (s - 1),
                                                          c.file->new_lines.begin() + e));
       f.anchor_id = anchor_id_for(f, diff.commit.sha);

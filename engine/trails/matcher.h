@@ -5,6 +5,9 @@
 //   * exact: the whitespace-normalized run appears there as consecutive lines that
 //     the commit added → tier exact_range_hash, firm; the fact covers only the
 //     added lines of the run (never the human's lines around it);
+//   * else formatter reflow: consecutive lines whose text without any whitespace
+//     equals the run's (a formatter re-wrapped it) → tier formatter_divergent,
+//     provisional, limitation formatter_whitespace_only;
 //   * else structural: inside a hunk, the span of added lines that equal run lines
 //     has a similarity ratio ≥ 0.85 to the run → tier structural_symbol,
 //     provisional, limitation structural_match_below_exact_threshold; the fact
