@@ -147,6 +147,33 @@ LineClass AttributionIndex::classify(const std::string& sha, const std::string& 
 
 namespace {
 
+// Verdicts "commit C changed file P without any reflow hunk", kept in
+// <git dir>/opentraces-reflow-cache.v1 (one "<sha> <path>" per line): commits never
+// change, so each is diffed once per clone, not on every blame.
+struct ReflowCache {
+  std::set<std::string> plain;
+  std::vector<std::string> fresh;  // new verdicts to append
+};
+
+ReflowCache load_reflow_cache(const git::Repo& repo) {
+  ReflowCache c;
+  std::ifstream in(repo.git_dir() / "opentraces-reflow-cache.v1");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.size() > 41) c.plain.insert(line);
+  return c;
+}
+
+void save_reflow_cache(const git::Repo& repo, const ReflowCache& c) {
+  if (c.fresh.empty()) return;
+  std::string text;
+  for (const auto& l : c.fresh)
+    if (l.find('\n') == std::string::npos) text += l + "\n";
+  // One append of whole lines: concurrent blames interleave lines, never tear them.
+  std::ofstream out(repo.git_dir() / "opentraces-reflow-cache.v1", std::ios::app);
+  out << text;
+}
+
 struct ReflowTarget {
   size_t index;      // into FileBlame::lines
   int old_line;
@@ -155,7 +182,8 @@ struct ReflowTarget {
 
 // One pass: lines from commits without notes whose hunk only reflowed text are
 // re-blamed on the parent. Returns how many lines moved.
-int follow_reflows_once(const git::Repo& repo, AttributionIndex& idx, FileBlame& fb, std::set<std::string>& tried) {
+int follow_reflows_once(const git::Repo& repo, AttributionIndex& idx, FileBlame& fb, std::set<std::string>& tried,
+                        ReflowCache& cache) {
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> groups;  // (commit, path) → lines
   for (size_t i = 0; i < fb.lines.size(); ++i) {
     const auto& l = fb.lines[i];
@@ -167,34 +195,38 @@ int follow_reflows_once(const git::Repo& repo, AttributionIndex& idx, FileBlame&
   std::map<std::pair<std::string, std::string>, std::vector<ReflowTarget>> wanted;  // (parent, old path)
   for (auto& [key, lines] : groups) {
     tried.insert(key.first + "\n" + key.second);
-    // Cheap test first: a reflowed line's characters (whitespace aside) are all in
-    // the parent's version of the file. Real edits fail it, so most commits are
-    // never diffed.
-    if (auto pv = fb.previous.find(key); pv != fb.previous.end()) {
-      auto parent_lines = git::file_lines_at(repo, pv->second.first, pv->second.second);
-      if (!parent_lines.ok()) continue;
-      std::string all = strip_ws(*parent_lines, nullptr);
-      bool any = false;
-      for (size_t i : lines) {
-        std::string one = strip_ws({fb.lines[i].origin.text}, nullptr);
-        if (!one.empty() && all.find(one) != std::string::npos) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) continue;
-    } else if (!fb.previous.empty()) {
-      continue;  // git named no parent for this commit and path: nothing to follow
+    if (cache.plain.count(key.first + " " + key.second)) continue;  // judged before: commits never change
+    if (!fb.previous.empty() && !fb.previous.count(key)) {
+      cache.fresh.push_back(key.first + " " + key.second);  // git named no parent version: the file is new here
+      continue;
     }
     ++fb.reflow_diffs;
     auto diff = git::commit_diff(repo, key.first, git::DiffOptions{false, true, 4 << 20});
     if (!diff.ok() || diff->merge || diff->commit.parents.empty()) continue;
     const git::FileChange* fc = diff->file(key.second);
-    if (!fc || fc->status == 'A' || fc->binary) continue;
+    if (!fc || fc->status == 'A' || fc->binary) {
+      cache.fresh.push_back(key.first + " " + key.second);
+      continue;
+    }
     std::string old_path = fc->old_path.empty() ? fc->path : fc->old_path;
     const std::string& parent = diff->commit.parents[0];
     auto old_file = git::file_lines_at(repo, parent, old_path);
     if (!old_file.ok()) continue;
+    bool any_reflow = false;
+    for (const auto& h : fc->hunks) {
+      if (h.new_lines > 0 && h.old_lines > 0 && h.new_start + h.new_lines - 1 <= static_cast<int>(fc->new_lines.size()) &&
+          h.old_start + h.old_lines - 1 <= static_cast<int>(old_file->size()) &&
+          !reflow_map(std::vector<std::string>(old_file->begin() + (h.old_start - 1),
+                                               old_file->begin() + (h.old_start - 1 + h.old_lines)),
+                      std::vector<std::string>(fc->new_lines.begin() + (h.new_start - 1),
+                                               fc->new_lines.begin() + (h.new_start - 1 + h.new_lines)))
+               .empty())
+        any_reflow = true;
+    }
+    if (!any_reflow) {
+      cache.fresh.push_back(key.first + " " + key.second);
+      continue;
+    }
     for (const auto& h : fc->hunks) {
       if (h.new_lines <= 0 || h.old_lines <= 0) continue;
       int ns = h.new_start, ne = h.new_start + h.new_lines - 1;
@@ -274,8 +306,11 @@ Result<FileBlame> blame_file(const git::Repo& repo, const std::string& path, con
     auto ai = git::notes_tip(repo, kGitAiNotesRef);
     bool any = (ours.ok() && ours->has_value()) || (ai.ok() && ai->has_value());
     std::set<std::string> tried;
+    ReflowCache cache;
+    if (any) cache = load_reflow_cache(repo);
     for (int depth = 0; any && depth < 4; ++depth)
-      if (follow_reflows_once(repo, idx, fb, tried) == 0) break;
+      if (follow_reflows_once(repo, idx, fb, tried, cache) == 0) break;
+    save_reflow_cache(repo, cache);
   }
   for (const char* k : {"agent", "human_modified", "human", "unknown"}) fb.kinds[k] = 0;
   std::map<std::string, TraceTotal> traces;

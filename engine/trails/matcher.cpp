@@ -202,6 +202,41 @@ std::vector<std::pair<int, int>> segments(const std::vector<int>& lines, const s
   return out;
 }
 
+using PatchGroups = std::map<std::pair<std::string, std::string>, std::vector<const MatchablePatch*>>;
+
+// A file the agent wrote and a human renamed (`git mv`) before committing: the
+// patches name the old path, the commit adds the new one. A trace's patches to an
+// unresolved path follow its last whole-file write to the file this commit added
+// that holds at least half of the write's lines (normalized, blank lines aside).
+void follow_uncommitted_renames(const PatchGroups& unresolved, const git::CommitDiff& diff, PatchGroups& groups,
+                                MatchResult& res) {
+  for (const auto& [key, list] : unresolved) {
+    const MatchablePatch* w = nullptr;
+    for (const MatchablePatch* p : list)
+      if (p->old_text.empty() && (p->operation == "write" || p->operation == "create" || p->operation == "add") &&
+          (!w || p->step_index >= w->step_index))
+        w = p;
+    if (!w) continue;
+    std::set<std::string> want;
+    for (const auto& l : git::split_lines(w->authored_text))
+      if (std::string n = normalize_line(l); !n.empty()) want.insert(n);
+    if (want.size() < 2) continue;
+    const git::FileChange* best = nullptr;
+    size_t best_hits = 0;
+    for (const auto& f : diff.files) {
+      if (f.status != 'A' || f.binary || groups.count({key.first, f.path})) continue;
+      std::set<std::string> seen;
+      for (const auto& l : f.new_lines)
+        if (std::string n = normalize_line(l); want.count(n)) seen.insert(n);
+      if (seen.size() * 2 >= want.size() && seen.size() > best_hits) best = &f, best_hits = seen.size();
+    }
+    if (!best) continue;
+    auto& g = groups[{key.first, best->path}];
+    g.insert(g.end(), list.begin(), list.end());
+    res.patches_on_files += static_cast<int>(list.size());
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> resolve_patch_path(const MatchablePatch& p, const git::CommitDiff& diff,
@@ -232,14 +267,19 @@ MatchResult match_commit(const std::vector<MatchablePatch>& patches, const git::
   // (trace, file) → patches in step order.
   std::map<std::pair<std::string, std::string>, std::vector<const MatchablePatch*>> groups;
   std::set<std::string> seen_ids;
+  std::map<std::pair<std::string, std::string>, std::vector<const MatchablePatch*>> unresolved;
   for (const auto& p : patches) {
     if (!p.verbatim && !p.patch_id.empty() && !seen_ids.insert(p.trace_id + "\n" + p.patch_id).second) continue;
     ++res.patches_considered;
     auto file = resolve_patch_path(p, diff, opts.repo_root);
-    if (!file) continue;
+    if (!file) {
+      unresolved[{p.trace_id, p.file_path}].push_back(&p);
+      continue;
+    }
     ++res.patches_on_files;
     groups[{p.trace_id, *file}].push_back(&p);
   }
+  follow_uncommitted_renames(unresolved, diff, groups, res);
 
   std::map<std::string, std::vector<std::string>> norm_cache;
   auto normalized = [&](const git::FileChange& f) -> const std::vector<std::string>& {

@@ -223,4 +223,19 @@ run_ot blame calc.py --json
 assert_eq "agent $T2" "$(kind_of 10) $(trace_of 10)" "cherry-pick -x: the picked lines keep their trace"
 git checkout -q -
 
+# An uncommitted `git mv` of a file the agent wrote: the patch names helpers.py, the
+# commit adds lib/helpers.py.
+T3=33333333-4444-5555-6666-777777777777
+HELP=$'def double(x):\n    return x * 2\n\n\ndef halve(x):\n    return x / 2\n'
+printf '%s' "$HELP" > helpers.py
+git add helpers.py && mkdir -p lib && git mv helpers.py lib/helpers.py
+git commit -q -m "helpers (moved before commit)"
+jq -n --arg t "$T3" --arg cwd "$repo" --arg h "$HELP" '{trace_id: $t, agent: {name: "claude-code", model: "claude-test"},
+  metadata: {cwd: $cwd}, patches: [{patch_id: "sha256:h1", file_path: ($cwd + "/helpers.py"), step_index: 1,
+  tool_name: "Write", operation: "create", old_text: "", authored_text: $h}]}' > "$T/helpers.json"
+run_ot trail attach --patches "$T/helpers.json" --json
+assert_eq "6" "$(jq_out .attributed_lines)" "uncommitted git mv: the moved file's 6 lines are attributed"
+run_ot blame lib/helpers.py --json
+assert_eq "6 $T3" "$(jq_out '"\(.totals.agent) \(.traces[0].trace_id)"')" "uncommitted git mv: blame of the new path shows the agent"
+
 finish

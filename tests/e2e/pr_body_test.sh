@@ -97,7 +97,7 @@ for sha in shas:
     covered = {}
     for l in note.splitlines():
         f = json.loads(l)
-        if "trace_id" in f:
+        if "trace_id" in f and "start_line" in f:  # deletion records (docs/blame.md) have no range here
             covered.setdefault(f["file"], set()).update(range(f["start_line"], f["end_line"] + 1))
     tot_added += sum(len(v) for v in added_lines.values())
     tot_attr += sum(len(v & covered.get(p, set())) for p, v in added_lines.items())

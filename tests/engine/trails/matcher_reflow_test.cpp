@@ -59,3 +59,36 @@ TEST_CASE("a changed character is not a reflow", "[trails][matcher]") {
   auto res = match_commit({write_patch(t, "result = compute(alpha, beta, gamma, delta)\n")}, head(t), o);
   for (const auto& f : res.facts) CHECK(f.tier != "formatter_divergent");
 }
+
+TEST_CASE("an uncommitted git mv of a file the agent wrote keeps its attribution", "[trails][matcher]") {
+  TempRepo t;
+  t.write("README.md", "r\n");
+  t.commit("base");
+  // The agent wrote app.py (and edited it); a human moved it before committing.
+  t.write("lib/helpers.py", "def helper(x):\n    return x * 2\n\n\ndef other(y):\n    return y + 1\n");
+  t.commit("moved");
+  MatchOptions o;
+  o.repo_root = t.dir();
+  MatchablePatch w = write_patch(t, "def helper(x):\n    return x + 2\n\n\ndef other(y):\n    return y + 1\n");
+  MatchablePatch e = w;
+  e.patch_id = "p2";
+  e.step_index = 2;
+  e.operation = "edit";
+  e.old_text = "    return x + 2\n";
+  e.authored_text = "    return x * 2\n";
+  auto res = match_commit({w, e}, head(t), o);
+  REQUIRE(res.facts.size() >= 2);
+  for (const auto& f : res.facts) CHECK(f.file == "lib/helpers.py");
+  CHECK(res.patches_on_files == 2);
+  int lines = 0;
+  for (const auto& f : res.facts) lines += f.line_count();
+  CHECK(lines == 6);
+
+  // Unrelated added files are not claimed.
+  TempRepo u;
+  u.write("README.md", "r\n");
+  u.commit("base");
+  u.write("notes.txt", "completely\ndifferent\ncontent\n");
+  u.commit("other");
+  CHECK(match_commit({write_patch(u, "def helper(x):\n    return x * 2\n")}, head(u), o).facts.empty());
+}
