@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -189,6 +190,16 @@ class Bucket {
 
   // Derived data (derived.h): the decoded value of one d/... or c/... key, nullopt when absent.
   Result<std::optional<std::string>> get_derived(const std::string& key);
+
+  // Rewrites a trace's history in place: every generation older than the current one,
+  // every event and the activity entry go through `redact` (a changed object
+  // gets a new content address; the old object is deleted), counters and digests follow. Used by the security run so that
+  // no unredacted copy of a scanned trace stays in the bucket or reaches an export; call
+  // compact() afterwards so the old bytes also leave LevelDB's files. Returns how many
+  // values changed.
+  Result<int64_t> rewrite_history(std::string_view trace_id, const std::function<Result<json>(const json&)>& redact);
+  // Full LevelDB compaction: overwritten and deleted values are dropped from the files.
+  void compact();
 
   // For tests and low-level tools: write a raw (already encoded) value.
   Status debug_put_raw(const std::string& key, const std::string& value);

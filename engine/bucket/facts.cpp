@@ -145,6 +145,14 @@ Result<RecordFacts> extract_facts(const json& record, std::string_view project_o
   f.stale = at_or_null(msec, "stale").is_boolean() && msec["stale"].get<bool>();
   bool unsyncable = at_or_null(msec, "syncable").is_boolean() && !msec["syncable"].get<bool>();
   f.syncable = f.scanned && !unsyncable && !f.stale;
+  f.security_version = str_at(msec, "security_version");
+  f.privacy_tier = str_at(msec, "privacy_tier");
+  const json& applied = at_or_null(msec, "tools_applied");
+  if (applied.is_array())
+    for (const json& t : applied)
+      if (t.is_string()) f.tools_applied.push_back(t.get<std::string>());
+  const json& open = at_or_null(msec, "open_findings");
+  if (open.is_number_integer()) f.open_findings = open.get<int>();
   return f;
 }
 
@@ -181,7 +189,11 @@ json pointer_row(const RecordFacts& f, const std::string& record_hash, int gener
               {"patch_count", f.patch_count},
               {"scanned", f.scanned},
               {"syncable", f.syncable},
-              {"security_stale", f.stale}};
+              {"security_stale", f.stale},
+              {"security_version", f.security_version},
+              {"privacy_tier", f.privacy_tier},
+              {"tools_applied", f.tools_applied},
+              {"open_findings", f.open_findings}};
   row["timestamp_start"] = f.start_iso.empty() ? json() : json(f.start_iso);
   row["timestamp_end"] = f.end_iso.empty() ? json() : json(f.end_iso);
   return row;

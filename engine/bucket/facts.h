@@ -26,6 +26,11 @@ struct RecordFacts {
   bool scanned = false;   // security.scanned
   bool syncable = false;  // scanned and not marked unsyncable/stale (security issue refines this)
   bool stale = false;     // metadata.security.stale: scanned with an older security version
+  // Copied from metadata.security so the egress gate can judge a list row without
+  // loading the record (engine/security/gate.h).
+  std::string security_version, privacy_tier;
+  std::vector<std::string> tools_applied;
+  int open_findings = 0;
 };
 
 // Trace ids name keys and directories: 1..200 chars of [A-Za-z0-9._:@+-], not starting
