@@ -193,7 +193,9 @@ class Bucket {
 
   // Rewrites a trace's history in place: every generation older than the current one,
   // every event and the activity entry go through `redact` (a changed object
-  // gets a new content address; the old object is deleted), counters and digests follow. Used by the security run so that
+  // gets a new content address; the old object is deleted), counters and digests
+  // follow; context blobs (c/) only the old generations derived, and which `redact`
+  // would change, are deleted. Used by the security run so that
   // no unredacted copy of a scanned trace stays in the bucket or reaches an export; call
   // compact() afterwards so the old bytes also leave LevelDB's files. Returns how many
   // values changed.

@@ -10,14 +10,17 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "engine/bucket/bucket.h"
 #include "engine/bucket/bucket_impl.h"
+#include "engine/bucket/derived.h"
 #include "engine/bucket/facts.h"
 #include "engine/bucket/keys.h"
 #include "engine/bucket/manifest.h"
 #include "engine/bucket/store_ops.h"
 #include "engine/bucket/txn.h"
+#include "engine/ctx/tree.h"
 #include "engine/util/hash.h"
 #include "engine/util/log.h"
 
@@ -37,6 +40,7 @@ Result<int64_t> Bucket::rewrite_history(std::string_view trace_id, const std::fu
   Counters c = std::move(c_r).value();
   int64_t changed = 0;
 
+  std::set<std::string> old_blobs;  // context blobs (c/) derived from the generations redacted here
   std::vector<std::pair<std::string, json>> gens;  // key, value
   OT_TRY_STATUS(scan_prefix(db, keys::generation_prefix(tid), [&](const std::string& k, const std::string& v) {
     auto g = parse_json(v, k);
@@ -50,6 +54,7 @@ Result<int64_t> Bucket::rewrite_history(std::string_view trace_id, const std::fu
     std::string hex = keys::has_prefix(hash, "sha256:") ? hash.substr(7) : hash;
     auto rec = load_object(txn, hex, tid);
     if (!rec.ok()) return rec.error();
+    for (const auto& [blob, bytes] : ctx::build_tree(*rec).blobs) old_blobs.insert(blob);
     auto red = redact(*rec);
     if (!red.ok()) return red.error();
     std::string bytes = canonical_json(*red);
@@ -99,6 +104,27 @@ Result<int64_t> Bucket::rewrite_history(std::string_view trace_id, const std::fu
     txn.put_json(key, n);
     ++changed;
   }
+  // Derived context blobs (c/, content-addressed, shared between traces) that only the
+  // old generations produced: one that the redaction would change held something
+  // sensitive and is deleted. Another trace sharing it rebuilds it with `bucket repair`.
+  if (!old_blobs.empty()) {
+    std::string cur_hash = (**ptr).value("record_hash", "");
+    auto cur = load_object(txn, keys::has_prefix(cur_hash, "sha256:") ? cur_hash.substr(7) : cur_hash, tid);
+    if (!cur.ok()) return cur.error();
+    for (const auto& [blob, bytes] : ctx::build_tree(*cur).blobs) old_blobs.erase(blob);
+    for (const auto& blob : old_blobs) {
+      auto raw = txn.get(derived_blob_key(blob));
+      if (!raw.ok() || !raw->has_value()) continue;
+      auto j = parse_json(**raw, derived_blob_key(blob));
+      if (!j.ok()) continue;
+      auto red = redact(*j);
+      if (!red.ok()) return red.error();
+      if (*red == *j) continue;
+      txn.del(derived_blob_key(blob));
+      ++changed;
+    }
+  }
+
   // The activity entry keeps the session's cwd (a home path): it goes through `redact` too.
   auto act = txn.get_json(keys::activity(tid));
   if (!act.ok()) return act.error();

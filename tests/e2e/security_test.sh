@@ -6,6 +6,15 @@
 source "$(dirname "$0")/lib.sh"
 
 SEEDED="$OT_FIXTURES/security/seeded-secrets.jsonl"
+# assert_schema ID: $OUT validates against docs/schemas/ID.json.
+assert_schema() {
+  [ -n "${OT_SCHEMA_CHECK:-}" ] || return 0
+  if printf '%s' "$OUT" | "$OT_SCHEMA_CHECK" "$OT_SOURCE_DIR/docs/schemas/$1.json" - >/dev/null 2>"$T/schema.err"; then
+    pass "$1 matches its JSON Schema"
+  else
+    fail "$1 fails its JSON Schema: $(cat "$T/schema.err")"
+  fi
+}
 repo=$(new_repo calc)
 cd "$repo"
 
@@ -16,6 +25,7 @@ assert_envelope "tools list"
 assert_eq "opentraces.security_tools.v1" "$(jq_out .schema_version)" "tools list schema id"
 assert_eq "regex,entropy,trufflehog,gitleaks,business_logic,path_anonymizer,classifier" "$(jq_out '[.tools[].name] | join(",")')" "canonical tool order"
 assert_eq "0" "$(jq_out '[.tools[] | select(.enabled)] | length')" "all tools default off"
+assert_schema opentraces.security_tools.v1
 run_ot security tools info entropy --json
 assert_rc 0 "tools info"
 assert_eq "detector" "$(jq_out .tool.kind)" "entropy is a detector"
@@ -32,6 +42,7 @@ assert_rc 0 "sanitize text"
 assert_envelope "sanitize"
 assert_eq "export GITHUB_TOKEN=[REDACTED:github_token]" "$(jq_out .sanitized)" "typed placeholder"
 assert_eq "github_token" "$(jq_out '.findings[0].type')" "finding type"
+assert_schema opentraces.security_sanitize.v1
 if printf '%s' "$OUT" | grep -q "$tok"; then fail "sanitize output still holds the token"; else pass "no secret in sanitize output"; fi
 set +e
 OUT=$(printf '{"row":{"q":"mail maria@acme-corp.io","n":3}}' | "$OT_BIN" security sanitize --tools regex --json); RC=$?
@@ -67,6 +78,7 @@ run_ot bucket security check --all --json
 assert_rc 9 "gate refuses under policy off"
 assert_eq "policy_off" "$(jq_out '.traces[0].reason')" "reason policy_off"
 assert_eq "withheld" "$(jq_out .status)" "status withheld"
+assert_schema opentraces.bucket.security_check.v1
 run_ot bucket security run --all
 assert_rc 2 "run refuses policy off"
 assert_contains "$ERR" "policy" "policy off is explained"
@@ -74,6 +86,7 @@ assert_contains "$ERR" "policy" "policy off is explained"
 run_ot bucket security policy recommended --json
 assert_rc 0 "policy recommended"
 assert_eq "regex,entropy,business_logic,path_anonymizer,classifier" "$(jq_out '.policy.effective_tools | join(",")')" "recommended tools"
+assert_schema opentraces.bucket.security_policy.v1
 jq '.security.business_logic = {"strings": ["Project Nightingale"], "patterns": []}' "$OPENTRACES_HOME/config.json" > "$T/c.json"
 mv "$T/c.json" "$OPENTRACES_HOME/config.json"
 run_ot bucket security check "$TID" --json
@@ -92,12 +105,12 @@ run_ot bucket security run --all --json
 assert_rc 0 "security run --all"
 assert_envelope "security run"
 assert_eq "1" "$(jq_out .filtered)" "one trace filtered"
+assert_schema opentraces.bucket.security_run.v1
 # >= 95% of the seeded items reported by type.
 total=$(wc -l < "$SEEDED")
 reported=0
 for type in $(jq -r .type "$SEEDED" | sort | uniq); do
   want=$(jq -r --arg t "$type" 'select(.type == $t) | .type' "$SEEDED" | wc -l)
-  got=$(jq_out --arg t "$type" ".findings_by_type[\"$type\"] // 0" 2>/dev/null || echo 0)
   got=$(printf '%s' "$OUT" | jq -r --arg t "$type" '.findings_by_type[$t] // 0')
   [ "$got" -gt "$want" ] && got=$want
   reported=$((reported + got))
@@ -160,6 +173,7 @@ assert_eq "stale_version" "$(jq_out '.traces[0].reason')" "reason stale_version"
 run_ot bucket security status --json
 assert_eq "1" "$(jq_out .security.stale)" "status counts the stale trace"
 assert_eq "1" "$(jq_out .security.cleared)" "status counts the cleared trace"
+assert_schema opentraces.bucket.security_status.v1
 run_ot bucket security policy --bump-version --json
 assert_rc 0 "bump the version"
 run_ot bucket security check "$TID" --json
