@@ -77,6 +77,7 @@ Bucket::Bucket(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Bucket::~Bucket() = default;
 
 const std::filesystem::path& Bucket::dir() const { return impl_->dir; }
+leveldb::DB* Bucket::db_for_reading() const { return impl_->db.get(); }
 const DrainReport& Bucket::last_drain() const { return impl_->last_drain; }
 
 namespace {

@@ -19,6 +19,8 @@
 #include "engine/util/paths.h"
 #include "engine/util/result.h"
 
+namespace leveldb { class DB; }
+
 namespace ot::bucket {
 
 struct OpenOptions {
@@ -142,6 +144,9 @@ class Bucket {
   Bucket& operator=(const Bucket&) = delete;
 
   const std::filesystem::path& dir() const;
+  // Read-only use by modules that read indexes and derived data directly (discovery
+  // query); every write goes through the operations above.
+  leveldb::DB* db_for_reading() const;
 
   // Stores a record (TraceRecord wire JSON): object o/<sha256>, pointer r/<trace_id>,
   // generation, indexes and counters in one synced WriteBatch. Same content → no-op.

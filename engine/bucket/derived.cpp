@@ -1,6 +1,7 @@
 #include "engine/bucket/derived.h"
 
 #include "engine/ctx/store.h"
+#include "engine/discovery/fts_index.h"
 
 namespace ot::bucket {
 
@@ -9,6 +10,7 @@ const std::vector<DerivedWriter>& derived_writers() {
   //   {"fts", &discovery::forget_trace, &discovery::index_trace},
   static const std::vector<DerivedWriter> writers = {
       {"ctx", nullptr, &ctx::index_trace},
+      {"fts", &discovery::fts_forget, &discovery::fts_index},
   };
   return writers;
 }

@@ -1,0 +1,524 @@
+#include "engine/discovery/query.h"
+
+#include <leveldb/db.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include "engine/bucket/codec.h"
+#include "engine/bucket/keys.h"
+#include "engine/bucket/manifest.h"
+#include "engine/discovery/fts_index.h"
+#include "engine/discovery/tokenize.h"
+#include "engine/util/hash.h"
+#include "engine/util/time.h"
+
+namespace ot::discovery {
+
+namespace {
+
+constexpr double kK1 = 1.2, kB = 0.75;
+
+Error usage(std::string code, std::string message, std::string hint) {
+  return make_error(ExitCode::kUsage, std::move(code), "trace query", std::move(message), std::move(hint));
+}
+
+// Reads at one snapshot, so a query sees one consistent bucket state.
+class Reader {
+ public:
+  explicit Reader(leveldb::DB* db) : db_(db), snap_(db->GetSnapshot()) { ro_.snapshot = snap_; }
+  ~Reader() { db_->ReleaseSnapshot(snap_); }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  int64_t examined = 0;
+
+  // fn(key without `prefix`, raw stored value); keys from `prefix + from` on. fn returns false to stop.
+  Status scan(const std::string& prefix, const std::function<bool(std::string_view, std::string_view)>& fn,
+              const std::string& from = {}) {
+    std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(ro_));
+    for (it->Seek(prefix + from); it->Valid(); it->Next()) {
+      leveldb::Slice k = it->key();
+      if (k.size() < prefix.size() || std::memcmp(k.data(), prefix.data(), prefix.size()) != 0) break;
+      ++examined;
+      leveldb::Slice v = it->value();
+      if (!fn(std::string_view(k.data() + prefix.size(), k.size() - prefix.size()), std::string_view(v.data(), v.size())))
+        break;
+    }
+    if (!it->status().ok())
+      return make_error(ExitCode::kResource, "BUCKET_IO", "trace query", "cannot read the bucket: " + it->status().ToString(),
+                        "run `git opentraces bucket verify`");
+    return ok_status();
+  }
+
+  Result<std::optional<json>> get_json(const std::string& key) {
+    std::string stored;
+    leveldb::Status s = db_->Get(ro_, key, &stored);
+    if (s.IsNotFound()) return std::optional<json>();
+    if (!s.ok())
+      return make_error(ExitCode::kResource, "BUCKET_IO", "trace query", "cannot read " + key + ": " + s.ToString(),
+                        "run `git opentraces bucket verify`");
+    auto plain = bucket::decode_value(stored, key);
+    if (!plain.ok()) return plain.error();
+    auto j = parse_json(*plain, key);
+    if (!j.ok()) return j.error();
+    return std::optional<json>(std::move(j).value());
+  }
+
+ private:
+  leveldb::DB* db_;
+  const leveldb::Snapshot* snap_;
+  leveldb::ReadOptions ro_;
+};
+
+// Values of the derived keys are tiny and stored raw; fall back to the codec otherwise.
+std::optional<std::string> plain_value(std::string_view stored) {
+  if (!stored.empty() && stored[0] == bucket::kRawFlag) return std::string(stored.substr(1));
+  auto d = bucket::decode_value(stored, "d/fts");
+  if (!d.ok()) return std::nullopt;
+  return std::move(d).value();
+}
+
+using Ids = std::vector<std::string>;  // sorted, unique
+
+// Trace ids under `prefix` whose remaining key is exactly a trace id (no further '/').
+Result<Ids> ids_under(Reader& r, const std::string& prefix, bool last_component = false) {
+  Ids out;
+  OT_TRY_STATUS(r.scan(prefix, [&](std::string_view rest, std::string_view) {
+    size_t slash = rest.rfind('/');
+    if (slash == std::string_view::npos) out.emplace_back(rest);
+    else if (last_component) out.emplace_back(rest.substr(slash + 1));
+    return true;
+  }));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool contains(const Ids& ids, const std::string& id) { return std::binary_search(ids.begin(), ids.end(), id); }
+
+struct TermList {
+  std::string term;
+  std::vector<std::pair<std::string, Posting>> postings;  // sorted by trace id
+  const Posting* find(const std::string& id) const {
+    auto it = std::lower_bound(postings.begin(), postings.end(), id,
+                               [](const auto& p, const std::string& v) { return p.first < v; });
+    return it != postings.end() && it->first == id ? &it->second : nullptr;
+  }
+};
+
+struct Candidate {
+  std::string id;
+  double score = 0;
+  std::array<double, kFieldCount> parts{};
+  std::map<int, std::vector<std::string>> matched;  // field → terms
+  int64_t time_ms = 0;
+  bool superseded = false;
+};
+
+std::string fingerprint(const QueryOptions& o, const std::vector<std::string>& tokens) {
+  json j = {{"t", tokens},
+            {"s", o.since_ms ? json(*o.since_ms) : json()},
+            {"p", o.project.value_or("")},
+            {"a", o.agent.value_or("")},
+            {"m", o.model.value_or("")},
+            {"to", o.tool.value_or("")},
+            {"sk", o.skill.value_or("")},
+            {"f", o.files.value_or("")},
+            {"fo", o.file_op.value_or("")},
+            {"c", o.committed ? json(*o.committed) : json()},
+            {"su", o.success ? json(*o.success) : json()},
+            {"so", o.sort},
+            {"i", o.include_superseded}};
+  return sha256_hex(canonical_json(j)).substr(0, 12);
+}
+
+Result<size_t> page_offset(const std::string& token, const std::string& fp) {
+  if (token.empty()) return size_t{0};
+  size_t dot = token.find('.');
+  auto bad = [] {
+    return usage("INVALID_PAGE_TOKEN", "the --page-token value is not one this query gave out",
+                 "repeat the query with the same terms and filters, or start again without --page-token");
+  };
+  if (dot == std::string::npos || dot == 0 || token.substr(dot + 1) != fp) return bad();
+  std::string num = token.substr(0, dot);
+  if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) return bad();
+  return static_cast<size_t>(std::stoul(num));
+}
+
+double round4(double v) { return std::round(v * 10000.0) / 10000.0; }
+
+std::string since_text(int64_t ms) { return iso_from_ms(ms); }
+
+}  // namespace
+
+Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions& o) {
+  auto started = std::chrono::steady_clock::now();
+  Reader r(bucket.db_for_reading());
+
+  // Validate before reading anything.
+  std::vector<std::string> tokens;
+  for (const auto& t : o.terms)
+    for (auto& tok : tokenize(t))
+      if (std::find(tokens.begin(), tokens.end(), tok) == tokens.end()) tokens.push_back(std::move(tok));
+  if (!o.terms.empty() && tokens.empty())
+    return usage("QUERY_TERMS_EMPTY", "no searchable word in the query terms (words shorter than 2 letters, stopwords and hex ids are not indexed)",
+                 "search for a more specific word, e.g. a function or file name");
+  std::string sort = o.sort.empty() ? (tokens.empty() ? "recency" : "relevance") : o.sort;
+  if (sort != "relevance" && sort != "time" && sort != "recency")
+    return usage("INVALID_SORT", "--sort must be relevance, time or recency (got \"" + o.sort + "\")", "e.g. --sort recency");
+  if (o.file_op && *o.file_op != "edit" && *o.file_op != "read")
+    return usage("INVALID_FILE_OP", "--file-op must be edit or read (got \"" + *o.file_op + "\")", "e.g. --file-op edit");
+  if (o.limit < 1 || o.limit > 1000)
+    return usage("INVALID_LIMIT", "--limit must be between 1 and 1000", "e.g. --limit 20");
+  if (!o.signals.empty())
+    return make_error(ExitCode::kNotImplemented, "SIGNALS_NOT_INDEXED", "trace query",
+                      "--signal needs run-intel signals (resteer, failure, recovery, loop) in the search index, and the bucket does not index them yet",
+                      "see one trace's signals with `git opentraces trace get <trace> --run-intel`");
+  bool any_filter = o.since_ms || o.project || o.agent || o.model || o.tool || o.skill || o.files || o.file_op ||
+                    o.committed || o.success;
+  if (tokens.empty() && !any_filter)
+    return make_error(ExitCode::kResource, "QUERY_EMPTY", "trace query", "give search terms or at least one filter",
+                      "e.g. `git opentraces trace query divide zero` or `git opentraces trace query --since 7d`");
+  std::string fp = fingerprint(o, tokens);
+  auto offset = page_offset(o.page_token, fp);
+  if (!offset.ok()) return offset.error();
+
+  // Index health: version and coverage.
+  auto stats_j = r.get_json(fts_keys::kStats);
+  if (!stats_j.ok()) return stats_j.error();
+  auto manifest = r.get_json(bucket::keys::kManifest);
+  if (!manifest.ok()) return manifest.error();
+  int64_t bucket_traces = 0;
+  if (manifest->has_value())
+    if (auto c = bucket::Counters::from_json(**manifest); c.ok()) bucket_traces = c->trace_count;
+  IndexStats stats = stats_j->has_value() ? IndexStats::from_json(**stats_j) : IndexStats{};
+  if (!stats_j->has_value() && bucket_traces > 0)
+    return make_error(ExitCode::kResource, "INDEX_MISSING", "trace query",
+                      "the bucket holds " + std::to_string(bucket_traces) + " traces but no search index (they were stored before the index existed)",
+                      "run `git opentraces trace index rebuild` once");
+  if (stats_j->has_value() && stats.version != kIndexVersion)
+    return make_error(ExitCode::kResource, "INDEX_OUTDATED", "trace query",
+                      "the search index was built by version " + std::to_string(stats.version) + " of the indexer; this build needs version " +
+                          std::to_string(kIndexVersion),
+                      "run `git opentraces trace index rebuild`");
+
+  // Filter sets (each sorted); the time map when needed.
+  std::vector<Ids> filters;
+  auto add_index = [&](const char* index, const std::optional<std::string>& value) -> Status {
+    if (!value) return ok_status();
+    auto ids = ids_under(r, bucket::keys::index_prefix(index, *value));
+    if (!ids.ok()) return ids.error();
+    filters.push_back(std::move(ids).value());
+    return ok_status();
+  };
+  OT_TRY_STATUS(add_index("project", o.project));
+  OT_TRY_STATUS(add_index("agent", o.agent));
+  OT_TRY_STATUS(add_index("model", o.model));
+  OT_TRY_STATUS(add_index("tool", o.tool));
+  OT_TRY_STATUS(add_index("skill", o.skill));
+  if (o.files || o.file_op) {
+    Ids ids;
+    std::string path = o.files ? normalize_path(*o.files, "") : std::string();
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    for (const char* op : {"edit", "read"}) {
+      if (o.file_op && *o.file_op != op) continue;
+      std::string prefix = fts_keys::file_op_prefix(op) + (path.empty() ? "" : path + "/");
+      auto part = ids_under(r, prefix, true);
+      if (!part.ok()) return part.error();
+      ids.insert(ids.end(), part->begin(), part->end());
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    filters.push_back(std::move(ids));
+  }
+  auto add_status = [&](const char* facet, const std::optional<bool>& v) -> Status {
+    if (!v) return ok_status();
+    auto ids = ids_under(r, fts_keys::status_prefix(facet, *v ? "true" : "false"));
+    if (!ids.ok()) return ids.error();
+    filters.push_back(std::move(ids).value());
+    return ok_status();
+  };
+  OT_TRY_STATUS(add_status("committed", o.committed));
+  OT_TRY_STATUS(add_status("success", o.success));
+
+  // Start times from x/time/<ms13>/<trace> (start, else written): the --since range, and
+  // every trace when the order needs times.
+  bool need_times = o.since_ms || sort != "relevance" || tokens.empty();
+  std::unordered_map<std::string, int64_t> times;
+  if (need_times) {
+    Ids since_ids;
+    const std::string prefix = "x/time/";
+    std::string from = o.since_ms ? bucket::keys::pad(*o.since_ms, 13) : std::string();
+    OT_TRY_STATUS(r.scan(prefix, [&](std::string_view rest, std::string_view) {
+      if (rest.size() < 15 || rest[13] != '/') return true;
+      int64_t ms = 0;
+      for (size_t i = 0; i < 13; ++i) ms = ms * 10 + (rest[i] - '0');
+      std::string id(rest.substr(14));
+      if (o.since_ms) since_ids.push_back(id);
+      times.emplace(std::move(id), ms);
+      return true;
+    }, from));
+    if (o.since_ms) {
+      std::sort(since_ids.begin(), since_ids.end());
+      filters.push_back(std::move(since_ids));
+    }
+  }
+
+  // Postings of each query token (sorted by trace id within the term's key range).
+  std::vector<TermList> lists;
+  for (const auto& t : tokens) {
+    TermList tl{t, {}};
+    OT_TRY_STATUS(r.scan(fts_keys::posting_prefix(t), [&](std::string_view trace, std::string_view v) {
+      auto plain = plain_value(v);
+      auto p = plain ? decode_posting(*plain) : std::nullopt;
+      if (p) tl.postings.emplace_back(std::string(trace), *p);
+      return true;
+    }));
+    lists.push_back(std::move(tl));
+  }
+
+  // Candidates: the smallest set, narrowed by every other set (AND of terms and filters).
+  std::vector<std::string> ids;
+  {
+    const Ids* smallest_filter = nullptr;
+    for (const auto& f : filters)
+      if (!smallest_filter || f.size() < smallest_filter->size()) smallest_filter = &f;
+    const TermList* smallest_term = nullptr;
+    for (const auto& l : lists)
+      if (!smallest_term || l.postings.size() < smallest_term->postings.size()) smallest_term = &l;
+    if (smallest_term && (!smallest_filter || smallest_term->postings.size() <= smallest_filter->size())) {
+      for (const auto& [id, p] : smallest_term->postings) ids.push_back(id);
+    } else if (smallest_filter) {
+      ids = *smallest_filter;
+    }
+    std::vector<std::string> kept;
+    kept.reserve(ids.size());
+    for (auto& id : ids) {
+      bool ok = true;
+      for (const auto& f : filters)
+        if (&f != smallest_filter && !contains(f, id)) { ok = false; break; }
+      for (const auto& l : lists)
+        if (ok && &l != smallest_term && !l.find(id)) ok = false;
+      if (ok) kept.push_back(std::move(id));
+    }
+    ids = std::move(kept);
+  }
+
+  // Superseded traces: several traces of one session; the newest start is the latest.
+  std::set<std::string> superseded;
+  {
+    std::map<std::string, std::vector<std::pair<int64_t, std::string>>> sessions;
+    OT_TRY_STATUS(r.scan(fts_keys::kSessionPrefix, [&](std::string_view rest, std::string_view v) {
+      size_t slash = rest.rfind('/');
+      if (slash == std::string_view::npos) return true;
+      auto plain = plain_value(v);
+      int64_t ms = plain ? std::atoll(plain->c_str()) : 0;
+      sessions[std::string(rest.substr(0, slash))].emplace_back(ms, std::string(rest.substr(slash + 1)));
+      return true;
+    }));
+    for (auto& [session, members] : sessions) {
+      auto own = r.get_json(fts_keys::doc(session));  // the trace named like the session, if stored
+      if (!own.ok()) return own.error();
+      if (own->has_value()) members.emplace_back((*own)->value("start_ms", int64_t{0}), session);
+      if (members.size() < 2) continue;
+      std::sort(members.begin(), members.end());
+      for (size_t i = 0; i + 1 < members.size(); ++i) superseded.insert(members[i].second);
+    }
+  }
+
+  // Score (BM25F) and order.
+  double n_docs = static_cast<double>(std::max<int64_t>(stats.docs, 1));
+  std::array<double, kFieldCount> avg{};
+  for (int f = 0; f < kFieldCount; ++f) avg[f] = stats.docs > 0 && stats.len[f] > 0 ? static_cast<double>(stats.len[f]) / n_docs : 1.0;
+  std::vector<double> idf;
+  for (const auto& l : lists) {
+    double df = static_cast<double>(l.postings.size());
+    idf.push_back(std::log(1.0 + (std::max(n_docs, df) - df + 0.5) / (df + 0.5)));
+  }
+  std::vector<Candidate> cands;
+  cands.reserve(ids.size());
+  for (auto& id : ids) {
+    bool sup = superseded.count(id) > 0;
+    if (sup && !o.include_superseded) continue;
+    Candidate c;
+    c.id = std::move(id);
+    c.superseded = sup;
+    for (size_t i = 0; i < lists.size(); ++i) {
+      const Posting* p = lists[i].find(c.id);
+      if (!p) continue;
+      std::array<double, kFieldCount> contrib{};
+      double tfw = 0;
+      for (int f = 0; f < kFieldCount; ++f) {
+        if (!p->tf[f]) continue;
+        double norm = 1.0 - kB + kB * static_cast<double>(p->len[f]) / avg[f];
+        contrib[f] = field_weight(f) * p->tf[f] / norm;
+        tfw += contrib[f];
+        c.matched[f].push_back(lists[i].term);
+      }
+      if (tfw <= 0) continue;
+      double s = idf[i] * tfw * (kK1 + 1.0) / (kK1 + tfw);
+      c.score += s;
+      for (int f = 0; f < kFieldCount; ++f) c.parts[f] += s * contrib[f] / tfw;
+    }
+    if (auto it = times.find(c.id); it != times.end()) c.time_ms = it->second;
+    cands.push_back(std::move(c));
+  }
+  auto by_id = [](const Candidate& a, const Candidate& b) { return a.id < b.id; };
+  if (sort == "relevance" && !tokens.empty()) {
+    std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+      double sa = round4(a.score), sb = round4(b.score);
+      return sa != sb ? sa > sb : by_id(a, b);
+    });
+  } else if (sort == "time") {
+    std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+      return a.time_ms != b.time_ms ? a.time_ms < b.time_ms : by_id(a, b);
+    });
+  } else {  // recency (and relevance without text: every score is 0, newest first)
+    std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+      return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : by_id(a, b);
+    });
+  }
+
+  // The page, hydrated from the list row and the search document.
+  size_t start = std::min(*offset, cands.size());
+  size_t end = std::min(cands.size(), start + static_cast<size_t>(o.limit));
+  ordered_json candidates = ordered_json::array();
+  int hydrated = 0;
+  for (size_t i = start; i < end; ++i) {
+    const Candidate& c = cands[i];
+    auto row_r = r.get_json(bucket::keys::pointer(c.id));
+    if (!row_r.ok()) return row_r.error();
+    auto doc_r = r.get_json(fts_keys::doc(c.id));
+    if (!doc_r.ok()) return doc_r.error();
+    json row = row_r->value_or(json::object());
+    json doc = doc_r->value_or(json::object());
+    ++hydrated;
+
+    json matched = json::object();
+    json parts = json::object();
+    std::string explanation;
+    if (!tokens.empty()) {
+      for (const auto& [f, terms] : c.matched) {
+        matched[field_name(f)] = terms;
+        parts[field_name(f)] = round4(c.parts[f]);
+      }
+      std::vector<std::string> per_term;
+      for (const auto& t : tokens) {
+        std::vector<std::string> where;
+        for (const auto& [f, terms] : c.matched)
+          if (std::find(terms.begin(), terms.end(), t) != terms.end()) where.push_back(field_name(f));
+        std::string s = "\"" + t + "\" in ";
+        for (size_t k = 0; k < where.size(); ++k) s += (k ? ", " : "") + where[k];
+        per_term.push_back(s);
+      }
+      explanation = "matched every term: ";
+      for (size_t k = 0; k < per_term.size(); ++k) explanation += (k ? "; " : "") + per_term[k];
+    } else {
+      explanation = "matched the filters";
+    }
+    std::vector<std::string> filt;
+    if (o.since_ms) filt.push_back("started at or after " + since_text(*o.since_ms));
+    const std::pair<const char*, const std::optional<std::string>*> named[] = {
+        {"project", &o.project}, {"agent", &o.agent}, {"model", &o.model}, {"tool", &o.tool},
+        {"skill", &o.skill},     {"files", &o.files}, {"file_op", &o.file_op}};
+    for (const auto& [name, v] : named)
+      if (*v) filt.push_back(std::string(name) + "=" + **v);
+    if (o.committed) filt.push_back(*o.committed ? "committed" : "uncommitted");
+    if (o.success) filt.push_back(*o.success ? "success" : "no success");
+    if (!filt.empty()) {
+      explanation += tokens.empty() ? ": " : "; filters: ";
+      for (size_t k = 0; k < filt.size(); ++k) explanation += (k ? ", " : "") + filt[k];
+    }
+
+    json success = doc.contains("success") ? doc["success"] : json();
+    bool committed = doc.value("committed", false);
+    json facets = json::array();
+    if (!row.value("agent_name", "").empty()) facets.push_back("agent:" + row.value("agent_name", ""));
+    if (!row.value("agent_model", "").empty()) facets.push_back("model:" + row.value("agent_model", ""));
+    facets.push_back("project:" + row.value("project_slug", ""));
+    facets.push_back(std::string("committed:") + (committed ? "true" : "false"));
+    facets.push_back(std::string("success:") + (success.is_boolean() ? (success.get<bool>() ? "true" : "false") : "unknown"));
+    json trail_refs = json::array();
+    for (const auto& sha : doc.value("commits", json::array()))
+      if (sha.is_string()) trail_refs.push_back("ot://repo/local/git/commit/sha1/" + sha.get<std::string>());
+    std::string title = row.value("title", "");
+    if (title.empty()) title = doc.value("intent", "");
+    title = utf8_prefix(title, 120);
+
+    ordered_json packet;
+    packet["unit_id"] = "tu:" + c.id + ":trace";
+    packet["unit_type"] = "trace";
+    packet["trace_id"] = c.id;
+    packet["project_slug"] = row.value("project_slug", "");
+    packet["title"] = title;
+    packet["intent_preview"] = doc.value("intent", "");
+    packet["candidate_kind"] = "trace";
+    packet["match_explanation"] = explanation;
+    packet["score"] = round4(c.score);
+    packet["score_parts"] = parts;
+    packet["matched_fields"] = matched;
+    packet["facets"] = facets;
+    packet["signals"] = json::array();
+    packet["skills"] = doc.value("skills", json::array());
+    packet["files"] = doc.value("files", json::array());
+    packet["test_commands"] = doc.value("test_commands", json::array());
+    packet["trail_refs"] = trail_refs;
+    packet["map_ref"] = "ot://trace/" + c.id + "/map";
+    packet["map_node_refs"] = json::array();
+    packet["refs"] = {{"trace", "ot://trace/" + c.id}, {"map", "ot://trace/" + c.id + "/map"}, {"card", "ot://trace/" + c.id + "/card"}};
+    packet["slice_preview"] = nullptr;
+    packet["limitations"] = json::array({"signals are not indexed yet: see `trace get " + c.id + " --run-intel`"});
+    packet["metadata"] = {{"agent", row.value("agent_name", "")},
+                          {"model", row.value("agent_model", "")},
+                          {"timestamp_start", row.contains("timestamp_start") ? row["timestamp_start"] : json()},
+                          {"generation", row.value("generation", 0)},
+                          {"superseded", c.superseded},
+                          {"session_id", doc.value("session_id", "")},
+                          {"step_count", row.value("step_count", 0)},
+                          {"files_count", doc.value("files_count", 0)},
+                          {"success", success},
+                          {"committed", committed},
+                          {"cwd", row.value("cwd", "")}};
+    candidates.push_back(packet);
+  }
+
+  ordered_json out;
+  out["source"] = "index";
+  out["sort"] = sort;
+  ordered_json q;
+  q["terms"] = tokens;
+  q["since"] = o.since_ms ? json(since_text(*o.since_ms)) : json();
+  out["query"] = q;
+  out["total"] = cands.size();
+  out["total_returned"] = candidates.size();
+  out["limit"] = o.limit;
+  bool more = end < cands.size();
+  out["next_page_token"] = more ? json(std::to_string(end) + "." + fp) : json();
+  out["has_more"] = more;
+  out["candidates"] = candidates;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  out["search_diagnostics"] = {{"used_search_snapshot", false}, {"used_fts", !tokens.empty()},
+                               {"rows_examined", r.examined}, {"hits_returned", candidates.size()},
+                               {"hydrated_count", hydrated}, {"raw_trace_scan", false},
+                               {"wrote_to_index", false}, {"rebuilt_index", false},
+                               {"elapsed_ms", std::round(ms * 100) / 100}};
+  bool stale = stats.docs != bucket_traces;
+  out["freshness"] = {{"stale", stale},
+                      {"stale_reason", stale ? json("the index covers " + std::to_string(stats.docs) + " of " +
+                                                    std::to_string(bucket_traces) + " traces") : json()},
+                      {"indexed_traces", stats.docs},
+                      {"bucket_traces", bucket_traces},
+                      {"index_version", stats.docs || stats_j->has_value() ? stats.version : kIndexVersion},
+                      {"rebuild_recommended", stale}};
+  return out;
+}
+
+}  // namespace ot::discovery
