@@ -18,19 +18,6 @@ namespace ot::cmd {
 
 namespace {
 
-// The agent's payload. Hooks are small; the cap only guards against a runaway writer.
-std::string read_stdin() {
-  std::string data;
-  if (isatty(STDIN_FILENO)) return data;
-  constexpr size_t kCap = 64u << 20;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
-    if (data.size() < kCap) data.append(buf, n);
-  }
-  return data;
-}
-
 std::filesystem::path process_cwd() {
   std::error_code ec;
   auto p = std::filesystem::current_path(ec);
@@ -45,7 +32,7 @@ void add_agent_handler(CLI::App& group, const char* agent, const char* descripti
   sub->add_option("event", *event, "Hook event name (Pi: taken from the payload)");
   std::string a = agent;
   sub->callback([a, event] {
-    auto outcome = capture::run_agent_hook(a, *event, read_stdin(), process_cwd(), &project::ensure_enrolled);
+    auto outcome = capture::run_agent_hook(a, *event, capture::read_hook_stdin(), process_cwd(), &project::ensure_enrolled);
     if (outcome.spooled > 0) log().debug("hook {} {}: spooled {} item(s)", a, *event, outcome.spooled);
   });
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -153,6 +154,17 @@ HookOutcome run(std::string_view agent, std::string_view event_arg, std::string_
 }
 
 }  // namespace
+
+std::string read_hook_stdin() {
+  std::string data;
+  if (isatty(STDIN_FILENO)) return data;
+  constexpr size_t kCap = 64u << 20;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0)
+    if (data.size() < kCap) data.append(buf, n);
+  return data;
+}
 
 fs::path last_seen_path(std::string_view agent) {
   return ot_home() / "integrations" / ("last-seen-" + std::string(agent));

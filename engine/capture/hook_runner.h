@@ -28,6 +28,10 @@ using EnrolFn = Result<std::optional<project::ProjectInfo>> (*)(const std::files
 HookOutcome run_agent_hook(std::string_view agent, std::string_view event, std::string_view stdin_text,
                            const std::filesystem::path& process_cwd, EnrolFn enrol);
 
+// The agent's JSON payload from stdin ("" when stdin is a terminal). Hook payloads are
+// small; the 64 MiB cap only guards against a runaway writer.
+std::string read_hook_stdin();
+
 // The file whose mtime says when `agent` last fired a hook ($OPENTRACES_HOME/integrations/).
 std::filesystem::path last_seen_path(std::string_view agent);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "engine/discovery/run_intel.h"
 #include "engine/trails/blame.h"
 #include "engine/trails/pr_body.h"
 #include "engine/trails/survival.h"
@@ -258,6 +259,22 @@ Result<PrEvidence> gather_pr_evidence(const git::Repo& repo, const PrScopeOption
         }
       if (s.model.empty()) s.model = rec->agent.model;
       for (auto& t : tests_seen(*rec)) e.tests.push_back(std::move(t));
+      // Run intelligence: what a reviewer should look at twice.
+      const std::string who = "session `t:" + tid.substr(0, 8) + "`";
+      auto signals = discovery::run_intel(*rec);
+      int last_recovery = -1;
+      for (const auto& sig : signals)
+        if (sig.kind == "recovery") last_recovery = std::max(last_recovery, sig.step_index);
+      for (const auto& sig : signals) {
+        std::string at = " (step " + std::to_string(sig.step_index) + ")";
+        if (sig.kind == "resteer")
+          e.risks.push_back("The person corrected the agent in " + who + at +
+                            ": check the result matches the corrected request.");
+        else if (sig.kind == "loop")
+          e.risks.push_back("The agent went round in a loop in " + who + at + ": " + sig.reason + ".");
+        else if (sig.kind == "failure" && sig.step_index > last_recovery)
+          e.risks.push_back("A tool failure in " + who + at + " was not followed by a recovery: " + sig.reason);
+      }
     }
     PrAgentShare& sh = shares[{s.agent, s.model}];
     sh.agent = s.agent;

@@ -7,7 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -18,17 +19,6 @@
 #include "engine/util/log.h"
 
 namespace {
-
-std::string read_stdin() {
-  std::string data;
-  if (isatty(STDIN_FILENO)) return data;
-  constexpr size_t kCap = 64u << 20;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0)
-    if (data.size() < kCap) data.append(buf, n);
-  return data;
-}
 
 // Replaces this process with the full binary; `input` becomes its stdin. Returns only
 // when exec failed (logged; the hook then exits 0 like any other failed hook).
@@ -56,7 +46,7 @@ int main(int argc, char** argv) {
     hand_over(argv, nullptr);  // git hooks, --version, anything else: the full binary
     return 0;
   }
-  std::string input = read_stdin();
+  std::string input = ot::capture::read_hook_stdin();
   std::error_code ec;
   auto cwd = std::filesystem::current_path(ec);
   auto outcome = ot::capture::run_agent_hook(agent, argc > 3 ? argv[3] : "", input, ec ? "/" : cwd, nullptr);
