@@ -126,7 +126,7 @@ Result<PrEvidence> gather_pr_evidence(const git::Repo& repo, const PrScopeOption
     int lines = 0;  // added lines of the commit this fact owns
   };
   std::vector<Anchored> anchored;
-  std::map<std::string, std::pair<std::string, std::string>> trace_agent;  // trace → agent, model
+  std::set<std::string> trace_ids;  // traces named by the facts that own added lines
   for (const auto& c : commits) {
     PrCommit pc;
     pc.info = c;
@@ -154,7 +154,7 @@ Result<PrEvidence> gather_pr_evidence(const git::Repo& repo, const PrScopeOption
         const Fact& f = rep->facts[static_cast<size_t>(i)];
         anchored.push_back({c.sha, f, n});
         pc.traces.insert(f.trace_id);
-        trace_agent.emplace(f.trace_id, std::make_pair(f.agent, f.model));
+        trace_ids.insert(f.trace_id);
       }
       e.added += pc.added;
       e.attributed += pc.attributed;
@@ -164,7 +164,7 @@ Result<PrEvidence> gather_pr_evidence(const git::Repo& repo, const PrScopeOption
 
   // Traces behind the notes.
   std::map<std::string, std::optional<schema::TraceRecord>> records;
-  for (const auto& [tid, am] : trace_agent) {
+  for (const auto& tid : trace_ids) {
     records[tid] = load ? load(tid) : std::nullopt;
     digest_input += "trace " + tid + " " + (records[tid] ? records[tid]->content_hash : std::string("-")) + "\n";
   }
