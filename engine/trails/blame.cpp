@@ -44,6 +44,7 @@ Result<BlameReport> blame_commit(const git::Repo& repo, std::string_view rev, co
   });
   std::map<std::string, BlameTrace> traces;
   for (const auto& fc : diff->files) {
+    if (path_selected(fc.path, path)) r.changed_paths.push_back(fc.path);
     if (!path_selected(fc.path, path) || fc.added_lines.empty()) continue;
     BlameFile bf;
     bf.path = fc.path;

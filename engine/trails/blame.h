@@ -44,6 +44,7 @@ struct BlameReport {
   std::vector<Fact> facts;
   std::vector<std::string> other_lines;  // note lines that are not facts (e.g. "opentraces:<trace>")
   std::vector<BlameFile> files;
+  std::vector<std::string> changed_paths;  // every file the commit changed (also those with no added line)
   std::vector<BlameTrace> traces;        // most lines first
 };
 

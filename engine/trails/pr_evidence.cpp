@@ -138,12 +138,7 @@ Result<PrEvidence> gather_pr_evidence(const git::Repo& repo, const PrScopeOption
       if (!rep.ok()) return rep.error();
       pc.added = rep->total;
       pc.attributed = rep->attributed;
-      for (const auto& f : rep->files) e.files.insert(f.path);
-      git::DiffOptions names_only;
-      names_only.load_content = false;
-      auto diff = git::commit_diff(repo, c.sha, names_only);
-      if (diff.ok())
-        for (const auto& f : diff->files) e.files.insert(f.path);
+      e.files.insert(rep->changed_paths.begin(), rep->changed_paths.end());  // one diff per commit
       // Only facts that attribute lines this commit added count (blame_commit decides
       // which fact owns each added line, so every line is counted once).
       std::map<int, int> lines_by_fact;
