@@ -189,10 +189,15 @@ file=$(grep -l "$marker" "$OPENTRACES_HOME"/bucket/*.ldb 2>/dev/null | head -1 |
 if [ -z "$file" ]; then
   fail "victim object not found in a table file"
 else
-  # Every copy: the context tree (derived c/ blobs) keeps the step's text too.
-  for f in $(grep -l "$marker" "$OPENTRACES_HOME"/bucket/*.ldb); do
-    for off in $(grep -obUa "$marker" "$f" | cut -d: -f1); do
-      printf 'Z' | dd of="$f" bs=1 seek=$((off + 40)) conv=notrunc status=none
+  # Every copy: the context tree (derived c/ blobs) keeps the step's text too. The table's block
+  # compression may encode a few bytes of a copy as a back-reference to an unrelated earlier match,
+  # so the whole marker is not always literal: damage every 12-byte piece of it that is. The byte
+  # written ('!') is outside the marker's alphabet, so each write really changes the data.
+  for f in "$OPENTRACES_HOME"/bucket/*.ldb; do
+    for start in $(seq 0 12 $((${#marker} - 12))); do
+      for off in $(grep -obUaF "${marker:$start:12}" "$f" | cut -d: -f1); do
+        printf '!' | dd of="$f" bs=1 seek=$((off + 6)) conv=notrunc status=none
+      done
     done
   done
   run_ot bucket verify --json
