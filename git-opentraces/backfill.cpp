@@ -13,6 +13,7 @@ struct BackfillFlags {
   int max_commits = 2000;
   int window_hours = 48;
   std::string patches;
+  std::string from_notes;
   bool dry_run = false;
 };
 
@@ -26,8 +27,12 @@ void run_backfill(const BackfillFlags& f, const char* schema) {
   o.max_commits = f.max_commits;
   o.window_hours = f.window_hours;
   o.write = !f.dry_run;
+  if (!f.patches.empty() && !f.from_notes.empty())
+    cli::fail(ExitCode::kUsage, "BAD_FLAGS", "git-backfill", "--patches and --from-notes are two candidate sources: pick one");
   trails::CandidateSet cands;
-  if (!f.patches.empty()) {
+  if (!f.from_notes.empty()) {
+    cands = cli::unwrap(trails::candidates_from_notes(repo, f.from_notes));
+  } else if (!f.patches.empty()) {
     cands = cli::unwrap(trails::candidates_from_file(f.patches));
   } else {
     int64_t from = cli::unwrap(trails::backfill_window_start(repo, o));
@@ -65,6 +70,9 @@ void add_flags(CLI::App* c, const std::shared_ptr<BackfillFlags>& f) {
   c->add_option("--window-hours", f->window_hours, "A trace matches a commit within this many hours either side")
       ->capture_default_str();
   c->add_option("--patches", f->patches, "Take candidate traces from this file instead of the bucket");
+  c->add_option("--from-notes", f->from_notes,
+                "Take candidates from the notes of the commits in A..B (a pull request's own commits after a "
+                "hosted squash/rebase merge)");
   c->add_flag("--dry-run", f->dry_run, "Match and report, write no notes");
 }
 
@@ -75,7 +83,9 @@ void register_backfill(CLI::App& root) {
   CLI::App* c = cli::add_command(root, "git-backfill", "Anchor commits made without the post-commit hook",
                                  "  git opentraces git-backfill                        last 2000 commits, 48 h window\n"
                                  "  git opentraces git-backfill --max-commits 50 --json\n"
-                                 "  git opentraces git-backfill --patches record.json  candidates from a file\n");
+                                 "  git opentraces git-backfill --patches record.json  candidates from a file\n"
+                                 "  git opentraces git-backfill --max-commits 1 --from-notes origin/main~1..pr-head\n"
+                                 "                                 after a hosted squash merge: the PR commits' notes\n");
   add_flags(c, f);
   c->callback([f] { run_backfill(*f, "opentraces.git_backfill.v1"); });
 }

@@ -420,9 +420,9 @@ void run_graph(trails::GraphOptions opts) {
 
 // ---- sync -------------------------------------------------------------------
 
-void run_sync(const std::string& remote, bool no_push) {
+void run_sync(const git::SyncOptions& opts) {
   git::Repo repo = open_repo();
-  auto r = cli::unwrap(git::sync_notes(repo, remote, !no_push));
+  auto r = cli::unwrap(git::sync_notes(repo, opts));
   if (cli::globals().json) {
     auto doc = cli::envelope("opentraces.trail.sync.v1");
     doc["remote"] = r.remote;
@@ -434,7 +434,28 @@ void run_sync(const std::string& remote, bool no_push) {
     doc["local_before"] = r.local_before.empty() ? json(nullptr) : json(r.local_before);
     doc["remote_tip"] = r.remote_tip.empty() ? json(nullptr) : json(r.remote_tip);
     doc["local_after"] = r.local_after.empty() ? json(nullptr) : json(r.local_after);
+    doc["attempts"] = r.attempts;
+    doc["rejections"] = r.rejections;
+    doc["dry_run"] = r.dry_run;
+    if (r.dry_run) {
+      doc["would_push"] = r.would_push;
+      doc["notes_to_push"] = r.notes_to_push;
+      doc["notes_to_merge"] = r.notes_to_merge;
+    }
     cli::emit_json(doc);
+    return;
+  }
+  const std::string& remote = r.remote;
+  if (r.dry_run) {
+    std::string what = r.merge == "merged"        ? "would merge " + std::to_string(r.notes_to_merge) + " note(s) from " + remote
+                       : r.merge == "fast_forward" ? "would fast-forward to " + remote + "'s notes"
+                       : r.merge == "adopted"      ? "would take " + remote + "'s notes (none here yet)"
+                       : r.remote_has_notes        ? "already have " + remote + "'s notes"
+                                                   : remote + " has no Trace Trails notes yet";
+    cli::say("trail sync (dry run): " + what +
+             (r.would_push ? "; would push " + std::string(git::kNotesRef) + " (" + std::to_string(r.notes_to_push) +
+                                 " commit note(s) with lines " + remote + " lacks)"
+                           : "; nothing to push"));
     return;
   }
   std::string what = r.merge == "merged"        ? "merged " + std::to_string(r.notes_changed) + " note(s) from " + remote
@@ -442,7 +463,10 @@ void run_sync(const std::string& remote, bool no_push) {
                      : r.merge == "adopted"      ? "took " + remote + "'s notes (none here yet)"
                      : r.remote_has_notes        ? "already have " + remote + "'s notes"
                                                  : remote + " has no Trace Trails notes yet";
-  cli::say("trail sync: " + what + (r.pushed ? "; pushed " + std::string(git::kNotesRef) : "; nothing to push"));
+  cli::say("trail sync: " + what + (r.pushed ? "; pushed " + std::string(git::kNotesRef) : "; nothing to push") +
+           (r.rejections.empty() ? ""
+                                 : " (after " + std::to_string(r.rejections.size()) +
+                                       " refused push(es) while others pushed: fetched and merged again)"));
 }
 
 }  // namespace
@@ -513,16 +537,25 @@ void register_trail(CLI::App& root) {
     c->callback([trace, patch, since] { run_track(*trace, *patch, *since); });
   }
   {
-    auto remote = std::make_shared<std::string>("origin");
+    auto o = std::make_shared<git::SyncOptions>();
     auto no_push = std::make_shared<bool>(false);
     CLI::App* c = cli::add_command(
         *group, "sync", "Share Trace Trails notes: fetch a remote's, merge (cat_sort_uniq), push ours",
         "  git opentraces trail sync                 with origin\n"
         "  git opentraces trail sync --remote team   another remote\n"
-        "  git opentraces trail sync --no-push       fetch and merge only\n");
-    c->add_option("--remote", *remote, "Remote to sync with (default origin)");
+        "  git opentraces trail sync --no-push       fetch and merge only\n"
+        "  git opentraces trail sync --dry-run       what it would merge and push; changes nothing\n"
+        "Notes commits are by opentraces.notesName/notesEmail (git config), else user.name/email.\n");
+    c->add_option("--remote", o->remote, "Remote to sync with (default origin)");
     c->add_flag("--no-push", *no_push, "Fetch and merge, do not push");
-    c->callback([remote, no_push] { run_sync(*remote, *no_push); });
+    c->add_flag("--dry-run,-n", o->dry_run, "Fetch the remote's notes and report what would be merged and pushed");
+    c->add_option("--max-attempts", o->max_attempts,
+                  "Fetch-merge-push rounds when the remote refuses a push because others pushed (default 6)")
+        ->check(CLI::Range(1, 50));
+    c->callback([o, no_push] {
+      o->push = !*no_push;
+      run_sync(*o);
+    });
   }
   register_trail_mature(*group);
   register_trail_pr(*group);

@@ -66,8 +66,30 @@ int create_ref_exclusive(git_repository* r, const std::string& ref, const git_oi
   return rc;
 }
 
+// Who notes commits are by: opentraces.notesName / opentraces.notesEmail (git config,
+// e.g. a bot identity in CI), else user.name / user.email, else a fixed fallback so a
+// machine without an identity still records attribution.
 git_signature* signature(git_repository* r) {
   git_signature* sig = nullptr;
+  git_config* cfg = nullptr;
+  if (git_repository_config_snapshot(&cfg, r) == 0) {
+    const char* name = nullptr;
+    const char* email = nullptr;
+    bool have_name = git_config_get_string(&name, cfg, "opentraces.notesName") == 0 && name && *name;
+    bool have_email = git_config_get_string(&email, cfg, "opentraces.notesEmail") == 0 && email && *email;
+    if (have_name || have_email) {
+      git_signature* def = nullptr;
+      if (!have_name || !have_email) git_signature_default(&def, r);
+      int rc = git_signature_now(&sig, have_name ? name : def ? def->name : "git-opentraces",
+                                 have_email ? email : def ? def->email : "opentraces@localhost");
+      if (def) git_signature_free(def);
+      git_config_free(cfg);
+      if (rc == 0) return sig;
+      sig = nullptr;
+    } else {
+      git_config_free(cfg);
+    }
+  }
   if (git_signature_default(&sig, r) == 0) return sig;
   if (git_signature_now(&sig, "git-opentraces", "opentraces@localhost") == 0) return sig;
   return nullptr;

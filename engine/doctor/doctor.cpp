@@ -10,6 +10,7 @@
 #include "engine/capture/capture_doctor.h"
 #include "engine/project/config.h"
 #include "engine/project/project.h"
+#include "engine/trails/trails_doctor.h"
 #include "engine/util/fs.h"
 #include "engine/util/paths.h"
 #include "notes/repo.h"
@@ -141,6 +142,7 @@ std::string to_string(CheckState s) {
 std::vector<Check> run_checks(const Context& ctx) {
   std::vector<Check> checks = {binary_on_path(ctx), git_version(), libgit2(), home_writable(), config_valid(), project_marker(ctx)};
   for (auto& c : capture::doctor_checks(ctx.cwd)) checks.push_back(std::move(c));
+  for (auto& c : trails::doctor_checks(ctx.cwd)) checks.push_back(std::move(c));
   return checks;
 }
 

@@ -25,7 +25,8 @@ int count_attributed(const std::vector<Fact>& facts, const git::CommitDiff& diff
   return n;
 }
 
-// The lines each fact covered in `sha`, as verbatim patches (re-anchoring input).
+}  // namespace
+
 std::vector<MatchablePatch> facts_as_patches(const git::Repo& repo, const std::string& sha, const std::vector<Fact>& facts) {
   std::vector<MatchablePatch> out;
   std::map<std::string, std::vector<std::string>> files;
@@ -50,6 +51,8 @@ std::vector<MatchablePatch> facts_as_patches(const git::Repo& repo, const std::s
   }
   return out;
 }
+
+namespace {
 
 // `git cherry-pick -x` names its source; that commit's facts are candidates too.
 std::string cherry_pick_source(const git::Repo& repo, const std::string& sha) {

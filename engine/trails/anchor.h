@@ -47,6 +47,11 @@ Result<std::set<std::string>> anchored_patch_ids(const git::Repo& repo, const st
 // facts stay unless they share a line (same file) with a fresh fact; foreign lines stay.
 std::string merge_note(const std::optional<std::string>& current, const std::vector<Fact>& fresh);
 
+// The lines each fact covered in commit `sha`, as verbatim patches: re-anchoring
+// input for rewritten, cherry-picked or server-side squashed commits.
+std::vector<MatchablePatch> facts_as_patches(const git::Repo& repo, const std::string& sha,
+                                             const std::vector<Fact>& facts);
+
 // Matches `patches` against commit `rev` and writes its note (compare-and-swap).
 Result<AnchorOutcome> anchor_commit(const git::Repo& repo, std::string_view rev,
                                     const std::vector<MatchablePatch>& patches, const AnchorOptions& opts);

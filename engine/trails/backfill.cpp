@@ -23,6 +23,44 @@ Result<int64_t> backfill_window_start(const git::Repo& repo, const BackfillOptio
   return log->back().time_ms - static_cast<int64_t>(opts.window_hours) * 3600 * 1000;
 }
 
+Result<CandidateSet> candidates_from_notes(const git::Repo& repo, const std::string& range) {
+  std::string start = range;
+  git::LogOptions lo;
+  lo.first_parent = false;
+  lo.max_commits = 1;
+  if (size_t dots = range.find(".."); dots != std::string::npos) {
+    if (range.find("...") != std::string::npos || dots == 0 || dots + 2 >= range.size())
+      return make_error(ExitCode::kUsage, "BAD_RANGE", "git-backfill",
+                        "--from-notes takes A..B (both ends named) or one revision, not '" + range + "'",
+                        "e.g. --from-notes origin/main..pr-head");
+    lo.hide = range.substr(0, dots);
+    start = range.substr(dots + 2);
+    lo.max_commits = 0;
+  }
+  auto log = git::log_commits(repo, start, lo);
+  if (!log.ok()) return log.error();
+  CandidateSet out;
+  std::set<std::string> seen;
+  for (const auto& c : *log) {
+    auto note = git::read_note(repo, c.sha);
+    if (!note.ok()) return note.error();
+    if (!*note) continue;
+    std::vector<Fact> facts = parse_note(**note).facts;
+    for (auto& p : facts_as_patches(repo, c.sha, facts)) {
+      if (seen.insert(p.trace_id).second) {
+        TraceCandidate t;
+        t.trace_id = p.trace_id;
+        t.agent = p.agent;
+        t.model = p.model;
+        out.traces.push_back(std::move(t));  // last_activity_ms 0: no time bound
+      }
+      out.patches.push_back(std::move(p));
+    }
+  }
+  out.traces_in_window = static_cast<int>(out.traces.size());
+  return out;
+}
+
 Result<BackfillReport> backfill(const git::Repo& repo, const CandidateSet& cands, const BackfillOptions& opts) {
   BackfillReport rep;
   auto log = scanned(repo, opts);

@@ -36,6 +36,14 @@ struct BackfillReport {
 // The time span backfill needs candidates for (oldest scanned commit − window .. now).
 Result<int64_t> backfill_window_start(const git::Repo& repo, const BackfillOptions& opts);
 
+// Candidates from the notes of other commits: every fact on a commit of `range`
+// ("A..B", or one revision for that commit alone) becomes a verbatim patch (the lines
+// it covered there), with no time bound. A hosted squash or rebase merge makes new
+// commits from a pull request's commits; backfilling them with the PR's notes as
+// candidates carries the attribution over (scripts/ci, docs/ci.md).
+// Errors: BAD_REVISION (6), BAD_RANGE (2).
+Result<CandidateSet> candidates_from_notes(const git::Repo& repo, const std::string& range);
+
 Result<BackfillReport> backfill(const git::Repo& repo, const CandidateSet& candidates, const BackfillOptions& opts);
 
 }  // namespace ot::trails
