@@ -189,6 +189,7 @@ jq_out '.lines[] | select(.kind=="agent") | "\(.commit) \(.orig_path) \(.orig_li
 # exported range covers a line blame calls non-agent.
 missing="$(comm -23 "$T/blamed.txt" "$T/exported.txt")"
 assert_eq "" "$missing" "round trip: every agent line of blame is in the export, same trace"
+assert_eq "" "$(cut -d' ' -f1-3 "$T/exported.txt" | uniq -d)" "round trip: no line is exported under two conversations"
 jq_out '.lines[] | select(.kind!="agent") | "\(.commit) \(.orig_path) \(.orig_line) "' > "$T/nonagent.txt"
 leaked=0
 while IFS= read -r key; do grep -q "^$key" "$T/exported.txt" && leaked=$((leaked + 1)); done < "$T/nonagent.txt"
