@@ -123,10 +123,15 @@ Result<json> create_dataset(const NewOptions& o) {
     std::vector<RowState> states;
     std::set<std::string> seen;
     const auto tools = effective_tools(m);
+    auto sanitizer = RowSanitizer::make(tools, m["security"].value("privacy_tier", "medium"));
+    if (!sanitizer.ok()) {
+      cleanup();
+      return sanitizer.error();
+    }
     int line = 0;
     for (const auto& r : *rows) {
       ++line;
-      auto san = sanitize_row(r, tools, m["security"].value("privacy_tier", "medium"), o.name);
+      auto san = sanitizer->sanitize(r, o.name);
       if (!san.ok()) {
         cleanup();
         return san.error();

@@ -299,6 +299,24 @@ std::vector<std::string> Dataset::row_ids() const {
 
 bool Dataset::has_identity(const std::string& identity_hash) const { return by_identity_.count(identity_hash) > 0; }
 
+const RowIndexEntry* Dataset::find_identity(const std::string& identity_hash) const {
+  auto it = by_identity_.find(identity_hash);
+  return it == by_identity_.end() ? nullptr : &index_[it->second];
+}
+
+Status Dataset::refresh_security(const std::map<std::string, json>& by_row_id) {
+  if (by_row_id.empty()) return ok_status();
+  std::vector<RowIndexEntry> next = index_;
+  std::string text;
+  for (auto& e : next) {
+    if (auto it = by_row_id.find(e.row_id); it != by_row_id.end()) e.provenance.security = it->second;
+    text += canonical_json(e.to_json()) + "\n";
+  }
+  OT_TRY_STATUS(write_file_atomic(meta_dir() / "row_index.jsonl", text));
+  index_ = std::move(next);
+  return ok_status();
+}
+
 Result<std::vector<StoredRow>> Dataset::rows() const {
   std::vector<StoredRow> out;
   if (index_.empty()) return out;
@@ -392,6 +410,12 @@ PublicationState evaluate_states(const Dataset& ds) {
         break;
       }
     if (!sec.value("source_scanned", false)) reasons.push_back(kBlockSourceUnscanned);
+    // Rows appended before the gate verdict was recorded carry no source_cleared.
+    if (sec.contains("source_cleared") && !sec.value("source_cleared", false)) {
+      const json w = sec.value("source_clearance", json());
+      const std::string why = w.is_string() ? w.get<std::string>() : std::string();
+      if (why != "unscanned" && why != "stale_version") reasons.push_back(kBlockSourceNotCleared);
+    }
     if (sec.value("security_stale", false)) reasons.push_back(kBlockSecurityStale);
     std::sort(reasons.begin(), reasons.end());
     reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());

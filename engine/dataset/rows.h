@@ -65,6 +65,9 @@ inline constexpr const char* kBlockReaderFloor = "dataset_reader_floor_unsatisfi
 inline constexpr const char* kBlockSecurityStale = "security_version_stale";
 inline constexpr const char* kBlockRequiredTools = "required_security_tools_missing";
 inline constexpr const char* kBlockSourceUnscanned = "source_trace_unscanned";  // bucket: trace not scanned
+// The egress gate did not clear the source trace for another reason (policy off, tier
+// off, policy tools missing, open findings): security.source_clearance says which.
+inline constexpr const char* kBlockSourceNotCleared = "source_trace_not_cleared";
 // A scanner finding on the sanitized row adds the pattern name itself (e.g. "aws_access_key").
 
 // Where a row came from. `source_ref` is "<trace_id>:<A>-<B>" (steps A..B inclusive).
@@ -171,10 +174,15 @@ class Dataset {
   // Row ids of the index in order.
   std::vector<std::string> row_ids() const;
   bool has_identity(const std::string& identity_hash) const;
+  // The index entry with this identity, or nullptr.
+  const RowIndexEntry* find_identity(const std::string& identity_hash) const;
 
   // Appends rows (already sanitized/validated; entries' line numbers are assigned here)
   // with their initial states, in the data → index → state order. Caller holds the lock.
   Status append(const std::vector<std::pair<RowIndexEntry, json>>& rows, const std::vector<RowState>& states);
+  // Replaces the recorded provenance.security of existing rows (row id → security) and
+  // rewrites the row index atomically; the data file is untouched. Caller holds the lock.
+  Status refresh_security(const std::map<std::string, json>& by_row_id);
   // Replaces the whole publication state atomically. Caller holds the lock.
   Status save_state(const PublicationState& state);
 

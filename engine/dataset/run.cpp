@@ -13,7 +13,10 @@
 #include "engine/dataset/rows.h"
 #include "engine/dataset/sanitize.h"
 #include "engine/dataset/units.h"
+#include "engine/discovery/bursts.h"
+#include "engine/schema/record.h"
 #include "engine/project/project.h"
+#include "engine/security/gate.h"
 #include "engine/util/fs.h"
 #include "engine/util/json_schema.h"
 #include "engine/util/time.h"
@@ -250,7 +253,6 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
   if (!cands.ok()) return fail(cands.error());
   record["scope"] = scope;
   record["candidate_count"] = cands->size();
-  bucket->reset();  // release the LevelDB lock while the workflow runs
 
   // Run packet: one record file per candidate, plus the units the workflow requires.
   OT_TRY_STATUS(ensure_dir(run_dir / "traces"));
@@ -272,8 +274,16 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
     fs::path rp = run_dir / "traces" / (tid + ".json");
     if (auto s = write_file_atomic(rp, canonical_json(c.record), 0600); !s.ok()) return fail(s.error());
     json units = json::array();
-    if (want_bursts)
-      for (auto& u : change_bursts(c.record)) units.push_back(std::move(u));
+    if (want_bursts) {
+      // discovery's bursts, with the trace's hook events and the Trails notes of its repository.
+      auto rec = schema::record_from_json(c.record);
+      if (!rec.ok()) return fail(rec.error());
+      auto ctx = discovery::burst_context(**bucket, *rec, true);
+      if (!ctx.ok()) return fail(ctx.error());
+      auto bursts = change_bursts(c.record, *ctx);
+      if (!bursts.ok()) return fail(bursts.error());
+      for (auto& u : *bursts) units.push_back(std::move(u));
+    }
     if (want_skills)
       for (auto& u : skill_episodes(c.record)) units.push_back(std::move(u));
     packet["candidates"].push_back(json{{"trace_id", tid},
@@ -288,6 +298,7 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
     step_counts[tid] = c.record.contains("steps") ? static_cast<int64_t>(c.record["steps"].size()) : 0;
     if (auto w = ms_from_iso(c.row.value("written_at", "")); w && *w + 1 > watermark) watermark = *w + 1;
   }
+  bucket->reset();  // release the LevelDB lock while the workflow runs
   const fs::path packet_path = run_dir / "packet.json";
   const fs::path output_path = run_dir / "output.jsonl";
   if (auto s = write_file_atomic(packet_path, pretty_json(packet), 0600); !s.ok()) return fail(s.error());
@@ -365,6 +376,29 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
   for (const auto& c : *cands) by_trace[c.row.value("trace_id", "")] = &c;
   const auto tools = effective_tools(manifest);
   const std::string tier = manifest["security"].is_object() ? manifest["security"].value("privacy_tier", "medium") : "medium";
+  auto sanitizer = RowSanitizer::make(tools, tier);
+  if (!sanitizer.ok()) return fail(sanitizer.error());
+  // Each source trace judged by the egress gate under the machine policy as it is now:
+  // rows keep the verdict, and evaluate_states() blocks rows whose source is not cleared.
+  auto policy = security::load_policy();
+  if (!policy.ok()) return fail(policy.error());
+  std::map<std::string, json> source_security;
+  json uncleared = json::array();
+  for (const auto& c : *cands) {
+    const std::string tid = c.row.value("trace_id", "");
+    security::Clearance cl = security::clear_for_egress(c.row, *policy);
+    const bool scanned = c.row.value("scanned", false);
+    const std::string version = c.row.value("security_version", "");
+    source_security[tid] = json{{"source_scanned", scanned},
+                                {"source_security_version", version},
+                                {"security_stale", scanned && version != policy->version},
+                                {"source_cleared", cl.cleared},
+                                {"source_clearance", cl.cleared ? json() : json(cl.reason)}};
+    if (!cl.cleared) uncleared.push_back(json{{"trace_id", tid}, {"reason", cl.reason}});
+  }
+  record["uncleared_sources"] = uncleared;
+  // Existing rows a later run found again: their recorded security is brought up to date.
+  std::map<std::string, json> refresh;
   std::vector<std::pair<RowIndexEntry, json>> add;
   std::vector<RowState> states;
   std::set<std::string> run_ids;
@@ -389,7 +423,7 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
                                                        : " is outside the trace's " + std::to_string(step_counts[tid]) + " steps"),
                             "rows may only cite the run packet's candidates"));
     }
-    auto san = sanitize_row(row, tools, tier, tid);
+    auto san = sanitizer->sanitize(row, tid);
     if (!san.ok()) return fail(san.error());
     auto v = schema->validate(san->row);
     if (!v.empty()) {
@@ -400,12 +434,27 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
     }
     RowIndexEntry e;
     e.identity_hash = json_digest(identity_input(san->row, manifest));
+    e.payload_hash = json_digest(san->row);
+    json security = json{{"privacy_tier", tier},
+                         {"requested_tools", tools},
+                         {"tools_applied", san->tools_applied},
+                         {"redactions_applied", san->redactions_applied},
+                         {"findings", san->findings},
+                         {"security_version", san->security_version}};
+    security.update(source_security[tid]);
+    if (const RowIndexEntry* old = ds.find_identity(e.identity_hash)) {
+      // The same payload sanitized again: all of its security is current. Another payload
+      // under the same identity fields: only the source trace's verdict is.
+      json now = old->provenance.security;
+      if (old->payload_hash == e.payload_hash) now.update(security);
+      else now.update(source_security[tid]);
+      if (now != old->provenance.security) refresh[old->row_id] = now;
+    }
     if (ds.has_identity(e.identity_hash) || !run_ids.insert(e.identity_hash).second) {
       ++duplicates;
       continue;
     }
     const json& lr = cit->second->row;
-    e.payload_hash = json_digest(san->row);
     e.row_id = "row_" + e.identity_hash.substr(7, 16);
     e.schema_digest = manifest["schema"].value("digest", "");
     e.run_id = run_id;
@@ -418,14 +467,7 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
                                    {"project_slug", lr.value("project_slug", "")},
                                    {"record_hash", lr.value("record_hash", "")},
                                    {"generation", lr.value("generation", 0)}};
-    e.provenance.security = json{{"privacy_tier", tier},
-                                 {"requested_tools", tools},
-                                 {"tools_applied", san->tools_applied},
-                                 {"redactions_applied", san->redactions_applied},
-                                 {"findings", san->findings},
-                                 {"security_version", san->security_version},
-                                 {"source_scanned", lr.value("scanned", false)},
-                                 {"security_stale", lr.value("security_stale", false)}};
+    e.provenance.security = std::move(security);
     RowState s;
     s.row_id = e.row_id;
     s.updated_at = e.appended_at;
@@ -434,12 +476,14 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
   }
   record["duplicate_count"] = duplicates;
   record["would_append_count"] = add.size();
+  record["refreshed_count"] = refresh.size();
 
   RunResult result;
   result.status = "ok";
   if (!o.dry_run) {
     if (manifest != ds.manifest())
       if (auto s = ds.save_manifest(manifest); !s.ok()) return fail(s.error());
+    if (auto s = ds.refresh_security(refresh); !s.ok()) return fail(s.error());
     if (auto s = ds.append(add, states); !s.ok()) return fail(s.error());
     PublicationState st = evaluate_states(ds);
     json approved = json::array();

@@ -69,6 +69,20 @@ bool near_secret_word(std::string_view text, size_t begin) {
   return false;
 }
 
+// The token is the value assigned to a secret-named thing: the word right before it
+// (across `=`, `:`, quotes and spaces only) is or contains a secret word, as in
+// API_KEY=…, "password": "…", Authorization: Bearer …, refresh token ….
+bool assigned_to_secret(std::string_view text, size_t begin) {
+  size_t k = begin;
+  while (k > 0 && (text[k - 1] == '=' || text[k - 1] == ':' || text[k - 1] == '"' || text[k - 1] == '\'' ||
+                   text[k - 1] == ' ' || text[k - 1] == '\t'))
+    --k;
+  if (k == begin && begin > 0) return false;  // glued to something else (a path, a URL, a word)
+  size_t end = k;
+  while (k > 0 && (std::isalnum(static_cast<unsigned char>(text[k - 1])) || text[k - 1] == '_' || text[k - 1] == '-')) --k;
+  return end > k && near_secret_word(std::string(text.substr(k, end - k)) + " ", end - k + 1);
+}
+
 // Opaque ids agents and APIs print (tool-use ids, message ids, request ids).
 bool known_id_prefix(std::string_view t) {
   for (const char* p : {"toolu_", "srvtoolu_", "msg_", "req_", "call_", "chatcmpl-", "resp_", "rs_", "fc_", "file_",
@@ -113,7 +127,9 @@ void scan_entropy(std::string_view text, std::string_view field, Tier tier, std:
     if (b >= 7 && text.substr(b - 7, 7) == "base64,") continue;  // data: URLs (images)
     if (b > 0 && text[b - 1] == '[' && (t.starts_with("REDACTED:") || t.starts_with("USER:"))) continue;
     bool secret_context = near_secret_word(text, b);
-    if (is_hexish(t) && !secret_context) continue;  // digests, commit ids, UUIDs
+    // Digests, commit ids, UUIDs, patch and trace ids are hex: a secret only when it is
+    // plainly the value of a secret-named thing (a commit id in a sentence about tokens is not).
+    if (is_hexish(t) && !assigned_to_secret(text, b)) continue;
     // Paths, URLs, dotted names: several plain-word segments.
     int word_segments = 0;
     size_t seg = 0;

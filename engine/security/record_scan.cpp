@@ -37,8 +37,13 @@ Result<RecordScan> scan_record(const json& record, const Policy& policy, bool ac
   if (!res.ok()) return res.error();
   RecordScan out;
   out.result = std::move(res).value();
+  // TraceRecord security.flags_reviewed is a count: the open findings a person accepted.
+  int64_t reviewed = 0;
   if (accept_open_findings)
-    for (auto& f : out.result.findings) f.resolved = true;
+    for (auto& f : out.result.findings) {
+      if (!f.resolved) ++reviewed;
+      f.resolved = true;
+    }
 
   json r = std::move(out.result.value);
   out.result.value = json();
@@ -65,7 +70,7 @@ Result<RecordScan> scan_record(const json& record, const Policy& policy, bool ac
   json top = r.contains("security") && r["security"].is_object() ? r["security"] : json::object();
   top["scanned"] = true;
   top["redactions_applied"] = out.result.redactions;
-  top["flags_reviewed"] = accept_open_findings;
+  top["flags_reviewed"] = reviewed;
   top["classifier_version"] = policy.version;
   r["security"] = top;
   out.syncable = clear_for_egress(r, policy).cleared;

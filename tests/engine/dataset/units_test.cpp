@@ -2,7 +2,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <map>
+
 #include "engine/dataset/builtin.h"
+#include "engine/discovery/bursts.h"
+#include "engine/discovery/map.h"
+#include "engine/parse/session.h"
+#include "engine/schema/record.h"
 
 using namespace ot;
 using namespace ot::dataset;
@@ -14,60 +21,59 @@ json step(int i, const std::string& role, const std::string& content = "", json 
               {"tool_calls", calls}, {"observations", json::array()}};
 }
 
-json patch(const std::string& id, int step_index, const std::string& file, const std::string& sha = "") {
-  json p{{"patch_id", id}, {"step_index", step_index}, {"hunk_index", 0}, {"file_path", file},
-         {"operation", "edit"}, {"authored_text", "new " + id}, {"old_text", "old " + id}};
-  if (!sha.empty()) p["anchor"] = json{{"found", true}, {"commit_sha", sha}, {"evidence_tier", "exact_range_hash"}};
-  return p;
+}  // namespace
+
+namespace {
+
+json fixture_record(const std::string& rel) {
+  auto r = parse::parse_session_file(std::filesystem::path(OT_FIXTURES_DIR) / "sessions" / rel);
+  REQUIRE(r.ok());
+  return schema::to_json(*r);
 }
 
 }  // namespace
 
-TEST_CASE("trigger detection: acknowledgements and go-aheads, not instructions") {
-  CHECK(is_trigger("ok"));
-  CHECK(is_trigger("Yes, do that"));
-  CHECK(is_trigger("  go ahead  "));
-  CHECK(is_trigger("let's commit this now"));
-  CHECK(is_trigger("[Image #1] ok"));
-  CHECK_FALSE(is_trigger(""));
-  CHECK_FALSE(is_trigger("okapi habitats are shrinking"));  // "ok" must be a whole word
-  CHECK_FALSE(is_trigger("Add a mul function to calc.py that multiplies two numbers"));
-  CHECK_FALSE(is_trigger("ok " + std::string(40, 'x')));  // acknowledgement with a long remainder
-  CHECK_FALSE(is_trigger(std::string(130, 'a')));
+TEST_CASE("bursts units are discovery's compute_bursts, unit for unit, on the real fixtures") {
+  int total = 0;
+  for (const char* f : {"claude-code/cc-calc.jsonl", "claude-code/cc-bugfix.jsonl", "claude-code/cc-waste.jsonl",
+                        "codex/codex-calc.jsonl", "codex/codex-bugfix.jsonl", "pi/pi-calc.jsonl"}) {
+    INFO(f);
+    json record = fixture_record(f);
+    auto rec = schema::record_from_json(record);
+    REQUIRE(rec.ok());
+    discovery::BurstContext ctx;
+    auto want = discovery::compute_bursts(*rec, discovery::build_map(*rec), ctx, {});
+    auto units = change_bursts(record, ctx);
+    REQUIRE(units.ok());
+    REQUIRE(units->size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      const json& u = (*units)[i];
+      const json w = want[i].to_json();
+      CHECK(u["unit_id"] == "tu:" + rec->trace_id + ":burst:" + std::to_string(i));
+      CHECK(u["kind"] == "change_burst");
+      CHECK(u["step_range"] == w["step_range"]);
+      CHECK(u["intent_text"] == w["intent_text"]);
+      CHECK(u["intent_user_step"] == w["intent_user_step"]);
+      CHECK(u["burst_commit_sha"] == w["burst_commit_sha"]);
+      json ids = json::array();
+      for (const auto& p : w["patches"]) ids.push_back(p["patch_id"]);
+      CHECK(u["patch_ids"] == ids);
+    }
+    total += static_cast<int>(want.size());
+  }
+  CHECK(total >= 5);
 }
 
-TEST_CASE("change bursts split on step gaps over 35 and take the latest substantive intent") {
-  json steps = json::array();
-  steps.push_back(step(0, "user", "Write calc.py with add and mul"));
-  for (int i = 1; i < 60; ++i) steps.push_back(step(i, "agent", "working"));
-  steps[45] = step(45, "user", "Now add a README explaining usage");
-  steps[46] = step(46, "user", "ok go ahead");
-  json record{{"trace_id", "t1"},
-              {"steps", steps},
-              {"patches", json::array({patch("p1", 2, "calc.py", "aaa111"), patch("p2", 5, "calc.py", "aaa111"),
-                                       patch("p3", 6, "test.py", "bbb222"), patch("p4", 50, "README.md")})}};
-  json b = change_bursts(record);
-  REQUIRE(b.size() == 2);
-  CHECK(b[0]["unit_id"] == "tu:t1:burst:0");
-  CHECK(b[0]["step_range"] == json::array({2, 6}));
-  CHECK(b[0]["patch_ids"] == json::array({"p1", "p2", "p3"}));
-  CHECK(b[0]["burst_commit_sha"] == "aaa111");  // most common anchored commit
-  CHECK(b[0]["intent_text"] == "Write calc.py with add and mul");
-  CHECK(b[0]["intent_user_step"] == 0);
-  CHECK(b[1]["step_range"] == json::array({50, 50}));
-  CHECK(b[1]["intent_text"] == "Now add a README explaining usage");  // the trigger after it is skipped
-  CHECK(b[1]["trigger_text"] == "ok go ahead");
-  CHECK(b[1]["burst_commit_sha"].is_null());
-}
-
-TEST_CASE("a trace with no patches has no bursts; a lone trigger becomes the intent") {
-  CHECK(change_bursts(json{{"trace_id", "t"}, {"steps", json::array()}, {"patches", json::array()}}).empty());
-  json record{{"trace_id", "t"},
-              {"steps", json::array({step(0, "user", "yes"), step(1, "agent", "x")})},
-              {"patches", json::array({patch("p", 1, "a.txt")})}};
-  json b = change_bursts(record);
-  REQUIRE(b.size() == 1);
-  CHECK(b[0]["intent_text"] == "yes");
+TEST_CASE("a record with no patches has no bursts; a record that does not parse is an error") {
+  json record = fixture_record("claude-code/cc-calc.jsonl");
+  record["patches"] = json::array();
+  for (auto& s : record["steps"]) s["tool_calls"] = json::array();
+  auto b = change_bursts(record);
+  REQUIRE(b.ok());
+  CHECK(b->empty());
+  auto bad = change_bursts(json{{"trace_id", "t"}});  // no schema_version, no agent
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == "RECORD_INVALID");
 }
 
 TEST_CASE("skill episodes run from the Skill call to the step before the next user message") {
@@ -86,19 +92,36 @@ TEST_CASE("skill episodes run from the Skill call to the step before the next us
 }
 
 TEST_CASE("built-in bursts-sft-v1 rows cite their patches and render the SFT pair") {
-  json record{{"trace_id", "t1"},
-              {"agent", {{"name", "codex"}, {"model", "gpt"}}},
-              {"steps", json::array({step(0, "user", "fix it"), step(1, "agent", "x")})},
-              {"patches", json::array({patch("p1", 1, "a.py", "abc1234")})}};
-  json cand{{"trace_id", "t1"}, {"units", change_bursts(record)}};
+  json record = fixture_record("claude-code/cc-calc.jsonl");
+  const std::string tid = record["trace_id"];
+  auto units = change_bursts(record);
+  REQUIRE(units.ok());
+  REQUIRE_FALSE(units->empty());
+  json cand{{"trace_id", tid}, {"units", *units}};
   auto rows = builtin_rows("bursts-sft-v1", json::object(), cand, record);
   REQUIRE(rows.ok());
-  REQUIRE(rows->size() == 1);
-  const json& r = (*rows)[0];
-  CHECK(r["source_ref"] == "t1:1-1");
-  CHECK(r["patches"][0]["commit_sha"] == "abc1234");
-  CHECK(r["messages"][0]["content"] == "fix it");
-  CHECK(r["messages"][1]["content"] == "*** edit a.py\nnew p1");
+  REQUIRE(rows->size() == units->size());
+  std::map<std::string, json> by_id;
+  for (const auto& p : record["patches"]) by_id[p["patch_id"]] = p;
+  for (const auto& r : *rows) {
+    int a = r["step_range"][0], b = r["step_range"][1];
+    CHECK(r["source_ref"] == tid + ":" + std::to_string(a) + "-" + std::to_string(b));
+    REQUIRE_FALSE(r["patches"].empty());
+    std::string rendered;
+    for (const auto& p : r["patches"]) {
+      REQUIRE(by_id.count(p["patch_id"]));
+      const json& src = by_id[p["patch_id"]];
+      CHECK(p["step_index"] == src["step_index"]);
+      CHECK(p["step_index"].get<int>() >= a);
+      CHECK(p["step_index"].get<int>() <= b);
+      CHECK(p["new_text"] == src["authored_text"]);
+      if (!rendered.empty()) rendered += "\n";
+      rendered += "*** " + p["operation"].get<std::string>() + " " + p["file_path"].get<std::string>() + "\n" +
+                  p["new_text"].get<std::string>();
+    }
+    CHECK(r["messages"][0]["role"] == "user");
+    CHECK(r["messages"][1]["content"] == rendered);
+  }
   CHECK_FALSE(has_builtin("nope"));
   CHECK_FALSE(builtin_rows("nope", json::object(), cand, record).ok());
 }
