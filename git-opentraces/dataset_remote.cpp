@@ -1,6 +1,9 @@
 // `git opentraces dataset remote create|list|visibility|remove` and `dataset publish`:
 // Hugging Face dataset remotes and publishing (docs/publish.md).
+#include <iostream>
+
 #include "engine/dataset/rows.h"
+#include "engine/hub/publish.h"
 #include "engine/hub/remotes.h"
 #include "git-opentraces/cli.h"
 
@@ -109,6 +112,46 @@ void run_remove(const std::string& dataset, const std::string& name, bool delete
            (delete_remote ? "; the Hub repo was deleted" : "; the Hub repo was kept"));
 }
 
+void run_publish(hub::PublishOptions o) {
+  if (!cli::globals().json) o.progress = [](const std::string& stage) { std::cerr << "publish: " << stage << "\n"; };
+  auto out = cli::unwrap(hub::publish(o));
+  const auto& p = out.publish;
+  if (cli::globals().json) {
+    std::string status = out.exit == ExitCode::kOk ? "ok" : out.exit == ExitCode::kWithheld ? "withheld" : "blocked";
+    auto doc = cli::envelope(hub::kPublishSchema, status);
+    if (out.error) {
+      doc["error"] = ordered_json{{"code", out.error->code}, {"kind", out.error->kind}, {"message", out.error->message},
+                                  {"hint", out.error->hint}, {"retryable", out.error->retryable}};
+    }
+    doc["publish"] = p;
+    cli::emit_json(doc);
+  } else {
+    std::string line = out.message + ": rows=" + std::to_string(p.value("new_row_count", 0)) +
+                       " needs_review=" + std::to_string(p.value("needs_review_count", 0)) +
+                       " blocked=" + std::to_string(p.value("blocked_count", 0));
+    if (p.contains("filter")) line += " filter_dropped=" + std::to_string(p["filter"].value("rows_dropped_total", 0));
+    cli::say(line);
+    if (p.value("uploaded", false)) cli::say("  " + p.value("repo_id", std::string()) + " @ " + p.value("remote_head_after", std::string()));
+    if (out.error) {
+      std::cerr << "error: " << out.error->message << "\n";
+      if (p.contains("partition")) {
+        for (const auto& r : p["partition"]["refused"]) {
+          std::cerr << "  " << r.value("row_id", std::string()) << "  trace " << r.value("trace_id", std::string()) << "  "
+                    << r.value("reason", std::string()) << "\n";
+        }
+      }
+      if (p.contains("blocked_rows")) {
+        for (const auto& r : p["blocked_rows"]) std::cerr << "  " << r.value("row_id", std::string()) << "  " << r["reasons"].dump() << "\n";
+      }
+      std::cerr << "hint: " << out.error->hint << "\n";
+    }
+  }
+  if (out.exit != ExitCode::kOk) {
+    std::fflush(stdout);
+    std::exit(to_int(out.exit));  // blocked (8) / withheld (9) carry a payload, not the plain error envelope
+  }
+}
+
 }  // namespace
 
 void register_dataset_remote(CLI::App& dataset_group) {
@@ -161,8 +204,26 @@ void register_dataset_remote(CLI::App& dataset_group) {
   rm->add_flag("--yes", ra->yes, "Confirm --delete-remote");
   rm->callback([ra] { run_remove(ra->dataset, ra->name, ra->del, ra->yes); });
 
-  // Publishing lands with the security gate (engine/security) on main.
-  cli::add_planned(dataset_group, "publish", "dataset publish", "issue #11");
+  auto po = std::make_shared<hub::PublishOptions>();
+  auto min_ret = std::make_shared<double>(-1);
+  auto* pub = cli::add_command(
+      dataset_group, "publish", "Publish reviewed rows to the dataset's Hub remote (one new shard per publish)",
+      "  git opentraces dataset publish demo\n"
+      "  git opentraces dataset publish demo --check-only --json\n"
+      "  git opentraces dataset publish demo --to alice/other-repo --min-retention 0.5 --exclude-state reverted\n"
+      "\nExit codes: 0 published / nothing to publish / check passed, 2 usage, 3 Hub or dataset errors,\n"
+      "8 rows with security findings at publication time, 9 a source trace not cleared for egress.");
+  pub->add_option("dataset", po->dataset, "Local dataset name")->required();
+  pub->add_option("--to", po->to, "Remote name or owner/name (default: the active remote)");
+  pub->add_flag("--check-only", po->check_only, "Run every gate and stage the files, upload nothing");
+  pub->add_option("--min-retention", *min_ret, "Drop rows whose mean retention_fraction is below this (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  pub->add_option("--exclude-state", po->exclude_states, "Drop rows with a patch in this survival state (repeatable)");
+  pub->callback([po, min_ret] {
+    hub::PublishOptions o = *po;
+    if (*min_ret >= 0) o.min_retention = *min_ret;
+    run_publish(o);
+  });
 }
 
 }  // namespace ot::cmd

@@ -4,6 +4,9 @@
 //   jsclient.js protocol ENDPOINT TOKEN OTHER_TOKEN [NAME]   full protocol check (exit 1 on a failure)
 //   jsclient.js download ENDPOINT TOKEN REPO PATH OUT   writes the file's bytes to OUT
 //   jsclient.js list ENDPOINT TOKEN REPO                 prints the recursive tree as JSON lines
+//   jsclient.js readback ENDPOINT TOKEN REPO OUTDIR      downloads every file of the repo into
+//       OUTDIR/files/<path> and the data/*.jsonl shards, concatenated in path order, into
+//       OUTDIR/rows.jsonl; prints the tree as JSON lines (one node start for a whole check)
 'use strict';
 const path = require('path');
 const fs = require('fs');
@@ -110,7 +113,24 @@ async function main() {
     fs.writeFileSync(out, await bytesOf(blob));
   } else if (cmd === 'list') {
     for await (const f of hub.listFiles({ hubUrl, accessToken, repo: { type: 'dataset', name: rest[0] }, recursive: true })) console.log(JSON.stringify(f));
-  } else { console.error('usage: jsclient.js protocol|download|list ...'); process.exit(2); }
+  } else if (cmd === 'readback') {
+    const [name, outDir] = rest;
+    const repo = { type: 'dataset', name };
+    const files = (await collect(hub.listFiles({ hubUrl, accessToken, repo, recursive: true }))).filter((f) => f.type === 'file');
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const rows = [];
+    for (const f of files) {
+      const blob = await hub.downloadFile({ hubUrl, accessToken, repo, path: f.path });
+      if (!blob) { console.error(`FAIL: listed file ${f.path} cannot be downloaded`); process.exit(1); }
+      const bytes = await bytesOf(blob);
+      const out = path.join(outDir, 'files', f.path);
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, bytes);
+      if (/^data\/.*\.jsonl$/.test(f.path)) rows.push(bytes);
+      console.log(JSON.stringify({ path: f.path, size: f.size, lfs: !!f.lfs }));
+    }
+    fs.writeFileSync(path.join(outDir, 'rows.jsonl'), Buffer.concat(rows));
+  } else { console.error('usage: jsclient.js protocol|download|list|readback ...'); process.exit(2); }
   if (failures) { console.error(`${failures} check(s) failed`); process.exit(1); }
 }
 main().catch((e) => { console.error(`FAIL: ${e.stack || e}`); process.exit(1); });
