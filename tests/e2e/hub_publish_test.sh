@@ -108,6 +108,11 @@ check_schema "check-only"
 assert_eq "check passed $ROWS" "$(jq_out '.publish.message + " " + (.publish.new_row_count|tostring)')" "check passed"
 assert_eq "1" "$(repo_state alice/demo-rows | jq .commits)" "check-only made no commit"
 assert_eq "0" "$(published_count demo)" "check-only marked nothing"
+run_ot dataset publish demo --check-only --min-retention 0.5 --exclude-state reverted --json
+assert_eq "0.5 reverted $ROWS" "$(jq_out '"\(.publish.filter.min_retention) \(.publish.filter.exclude_states | join(",")) \(.publish.new_row_count)"')" "filters reported (these rows carry no retention or survival values: none dropped)"
+check_schema "check-only with filters"
+run_ot dataset publish demo --min-retention 2 --json
+assert_rc 2 "--min-retention outside 0..1"
 
 # --- publish, read back with the JS client
 run_ot dataset publish demo --json
