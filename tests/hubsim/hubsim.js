@@ -127,14 +127,13 @@ const canRead = (who, repo) => !repo.meta.private || (who.user && (who.user === 
 const receivedLog = path.join(opts.data, 'received.log');
 const recordReceived = (req, body) => {
   if (!body.length || req.url.startsWith('/_sim/')) return;
-  let text = body.toString('latin1');
-  const decoded = [];
+  const decoded = [];  // raw bytes: a UTF-8 secret must be greppable as the client sent it
   for (const line of body.toString('utf8').split('\n')) {
     try {
       const visit = (v) => {
         if (v && typeof v === 'object') {
           for (const [k, x] of Object.entries(v)) {
-            if ((k === 'content' || k === 'sample') && typeof x === 'string') decoded.push(Buffer.from(x, 'base64').toString('latin1'));
+            if ((k === 'content' || k === 'sample') && typeof x === 'string') decoded.push(Buffer.from(x, 'base64'), Buffer.from('\n'));
             else visit(x);
           }
         }
@@ -142,7 +141,7 @@ const recordReceived = (req, body) => {
       visit(JSON.parse(line));
     } catch { /* not JSON */ }
   }
-  fs.appendFileSync(receivedLog, `=== ${req.method} ${req.url.split('?')[0]}\n${text}\n${decoded.join('\n')}\n`);
+  fs.appendFileSync(receivedLog, Buffer.concat([Buffer.from(`=== ${req.method} ${req.url.split('?')[0]}\n`), body, Buffer.from('\n'), ...decoded]));
 };
 
 // ---- routes ------------------------------------------------------------------------
