@@ -105,6 +105,7 @@ void register_trace(CLI::App& root) {
 
   register_trace_query(*group);
   register_trace_inspect(*group);
+  register_trace_export(*group);
 }
 
 }  // namespace ot::cmd
