@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/bucket/bucket.h"
+#include "engine/sync/bucket_remote.h"
 #include "engine/bucket/spool.h"
 #include "engine/util/time.h"
 #include "git-opentraces/cli.h"
@@ -41,6 +42,13 @@ size_t count_dir(const std::filesystem::path& dir) {
   return n;
 }
 
+// The sync state from the last fetch: status never touches the network.
+json remote_summary(bucket::Bucket& b) {
+  auto s = sync::status(b, /*offline=*/true);
+  if (!s.ok()) return {{"state", "error"}, {"error", s.error().message}};
+  return s->to_json();
+}
+
 void run_status() {
   auto b = open_bucket();
   json s = cli::unwrap(b->status());
@@ -52,6 +60,7 @@ void run_status() {
     for (auto& [k, v] : s.items()) doc[k] = v;
     doc["spool"] = {{"root", spool_dir().string()}, {"pending", spool_pending}, {"quarantined", quarantined}};
     doc["digest"] = s["bucket_digest"];
+    doc["remote"] = remote_summary(*b);
     cli::emit_json(doc);
     return;
   }
@@ -71,6 +80,11 @@ void run_status() {
   std::snprintf(line, sizeof line, "  spool        %zu pending · %zu quarantined", spool_pending, quarantined);
   cli::say(quarantined ? cli::yellow(line) : std::string(line));
   cli::say("  digest       " + cli::dim(s["bucket_digest"].get<std::string>()));
+  json remote = remote_summary(*b);
+  if (remote["state"] != "unconfigured")
+    cli::say("  remote       " + remote["state"].get<std::string>() + " · " +
+             (remote["repo_id"].is_string() ? remote["repo_id"].get<std::string>() : std::string("?")) +
+             cli::dim("  (as of the last fetch; `bucket remote status` checks now)"));
   if (s["trace_count"] == 0) cli::say("\nNo traces yet: `git opentraces capture ingest SESSION.jsonl` stores one.");
 }
 
@@ -331,6 +345,7 @@ void register_bucket(CLI::App& root) {
     if (!*apply && (rep.objects.size() || rep.stale_markers)) cli::say("Run with --apply to remove them.");
   });
   register_bucket_security(*group);
+  register_bucket_remote(*group);
   cli::add_planned(*group, "replay", "Re-apply trail events into a repository", "issue #4");
 }
 

@@ -47,6 +47,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) _exit(126);
+    for (const auto& k : options.unset_env) ::unsetenv(k.c_str());
     for (const auto& [k, v] : options.env) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

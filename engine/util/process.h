@@ -17,6 +17,7 @@ struct ProcessOptions {
   std::string stdin_data;
   std::filesystem::path cwd;                              // empty = inherit
   std::vector<std::pair<std::string, std::string>> env;   // added to / overriding the environment
+  std::vector<std::string> unset_env;                     // removed from it (e.g. a hook's GIT_DIR)
   int timeout_ms = 0;                                     // 0 = none
   size_t max_output_bytes = 64u << 20;                    // per stream; the rest is dropped
 };

@@ -68,3 +68,15 @@ assert_envelope() {
   keys="$(printf '%s' "$OUT" | jq -r 'keys_unsorted[0:2] | join(",")' 2>/dev/null || true)"
   assert_eq "status,schema_version" "$keys" "$1: envelope starts with status, schema_version"
 }
+
+# check_schema SCHEMA_ID WHAT: $OUT conforms to docs/schemas/SCHEMA_ID.schema.json
+# (validated by tests/tools/ot_schema_check, which CTest passes as OT_SCHEMA_CHECK).
+check_schema() {
+  local src="${OT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+  if [ -z "${OT_SCHEMA_CHECK:-}" ]; then fail "OT_SCHEMA_CHECK not set"; return 0; fi
+  if printf '%s' "$OUT" | "$OT_SCHEMA_CHECK" "$src/docs/schemas/$1.schema.json" - 2>"$T/schema.err" >/dev/null; then
+    pass "$2 conforms to $1"
+  else
+    fail "$2 does not conform to $1: $(cat "$T/schema.err")"
+  fi
+}
