@@ -502,6 +502,15 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
     cursor = json{{"last_run_id", run_id}, {"last_finished_at", utc_now_iso()}, {"watermark_ms", watermark}};
     if (auto s = write_file_atomic(ds.meta_dir() / "cursor.json", pretty_json(cursor)); s.ok()) result.cursor_advanced = true;
   }
+  if (!o.dry_run) {
+    // The packet's units and the workflow's raw output hold unsanitized trace text: once
+    // the rows are in train.jsonl (redacted) they go. Dry runs and failed runs keep them
+    // to look at; they never leave the machine.
+    fs::remove(output_path, ec);
+    fs::remove(packet_path, ec);
+    record["artefacts"].erase("output");
+    record["artefacts"].erase("packet");
+  }
   record["status"] = "succeeded";
   record["finished_at"] = utc_now_iso();
   write_record();

@@ -122,4 +122,20 @@ run_ot dataset review demo --json
 assert_eq "$NEW" "$(jq_out '[.rows[] | select(.status == "needs_review")] | length')" "they move to needs_review"
 assert_eq 0 "$(jq_out '[.rows[] | select(.status == "blocked")] | length')" "nothing blocked"
 
+# --- scripts run by argv: a workflow whose path a shell would split or execute
+EVIL="$T/wf dir; touch PWNED \$(touch PWNED2) \`touch PWNED3\` | tee PWNED4"
+cd "$T"
+cp -r "$OT_WORKFLOW_TEMPLATES/default" "$EVIL"
+sed -i 's/^name: default/name: argvcheck/; s/^template: default/template: none/' "$EVIL/SKILL.md"
+printf '\n# edited: run as a script\n' >> "$EVIL/scripts/build_rows"
+run_ot dataset new argvcheck --workflow "$EVIL" --json
+assert_rc 0 "dataset new from a workflow path with spaces and shell metacharacters"
+run_ot dataset run argvcheck --limit 1 --json
+assert_rc 0 "its script runs"
+assert_eq "script" "$(jq_out .run.executor)" "through the script executor"
+assert_eq 1 "$(jq_out .run.appended_count)" "and writes its row"
+if [ -z "$(find "$T" / -maxdepth 1 \( -name PWNED -o -name PWNED2 -o -name PWNED3 -o -name PWNED4 \) 2>/dev/null; find "$EVIL" -name 'PWNED*')" ]; then
+  pass "nothing in the path was run by a shell"
+else fail "a shell interpreted the workflow path"; fi
+
 finish
