@@ -481,9 +481,13 @@ Result<PublishOutcome> publish(const PublishOptions& o) {
     json info = {{"repo_id", repo->id}, {"run_id", run_id}, {"shard", landed ? json(shard_path) : json()},
                  {"commit", head_after.empty() ? json() : json(head_after)}, {"uploaded_at", utc_now_iso()}};
     Status marked = ok_status();
-    for (int i = 0; i < 50; ++i) {  // another process may hold the dataset lock for a moment
+    // Another process may hold the dataset lock for a moment: wait up to 5 s
+    // (OT_PUBLISH_LOCK_WAIT_MS, for tests), polling every 100 ms.
+    const char* wait_env = std::getenv("OT_PUBLISH_LOCK_WAIT_MS");
+    const long wait_ms = wait_env && *wait_env ? std::max(0L, std::atol(wait_env)) : 5000;
+    for (long waited = 0;; waited += 100) {
       marked = dataset::mark_uploaded(o.dataset, mark, remote.name, info);
-      if (marked.ok() || marked.error().code != "DATASET_LOCKED") break;
+      if (marked.ok() || marked.error().code != "DATASET_LOCKED" || waited >= wait_ms) break;
       usleep(100 * 1000);
     }
     if (!marked.ok()) {

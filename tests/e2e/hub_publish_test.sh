@@ -191,6 +191,22 @@ assert_eq "0 0" "$rc1 $rc2" "both concurrent publishes succeed"
 assert_eq "1 $NF" "$(shards alice/race) $(uploaded_count faults race)" "concurrent publishes: exactly one shard, every row marked"
 assert_eq "true" "$(jq -s '[.[].publish.uploaded] | sort == [false, true]' "$T/race1" "$T/race2")" "one uploaded, the other found the rows there"
 
+# The commit lands but the rows cannot be marked (another process holds the dataset lock,
+# as if this one had died right after the commit): MARK_FAILED, exit 3. The next run finds
+# the rows on the remote by identity and marks them, without a second shard.
+run_ot dataset remote create faults alice/unmarked --name unmarked --json
+rm -f "$T/locked" "$T/release"
+flock "$DS/faults/.opentraces/lock" sh -c "touch '$T/locked'; while [ ! -e '$T/release' ]; do sleep 0.05; done" & holder=$!
+for _ in $(seq 1 100); do [ -e "$T/locked" ] && break; sleep 0.05; done
+OT_PUBLISH_LOCK_WAIT_MS=200 run_ot dataset publish faults --to unmarked --json
+touch "$T/release"; wait "$holder" || true
+assert_rc 3 "rows on the Hub but the dataset locked"
+assert_eq "MARK_FAILED 1 0" "$(jq_out .error.code) $(shards alice/unmarked) $(uploaded_count faults unmarked)" "the shard landed, no row marked"
+run_ot dataset publish faults --to unmarked --json
+assert_rc 0 "re-run after MARK_FAILED"
+assert_eq "false $NF 1 $NF" "$(jq_out '"\(.publish.uploaded) \(.publish.duplicate_count)"') $(shards alice/unmarked) $(uploaded_count faults unmarked)" \
+  "the re-run marks the rows found on the remote, no second shard"
+
 # --- gates
 # Egress: the security version moves on, the traces are no longer cleared → exit 9, nothing sent.
 new_dataset gated
