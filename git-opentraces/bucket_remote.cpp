@@ -126,7 +126,7 @@ void run_pull() {
 }  // namespace
 
 void register_bucket_remote(CLI::App& group) {
-  CLI::App* remote = cli::add_command(group, "remote", "Connect the bucket to a team remote (a git remote today)",
+  CLI::App* remote = cli::add_command(group, "remote", "Connect the bucket to a team remote (git remote or private Hub dataset)",
                                       "  git opentraces bucket remote connect git:origin\n"
                                       "  git opentraces bucket remote status\n");
   remote->require_subcommand(1);
@@ -134,8 +134,9 @@ void register_bucket_remote(CLI::App& group) {
   CLI::App* connect = cli::add_command(*remote, "connect", "Record the remote the bucket is pushed to and pulled from",
                                        "  git opentraces bucket remote connect git:origin\n"
                                        "  git opentraces bucket remote connect git:file:///srv/git/team-traces.git\n"
-                                       "The bucket is kept on refs/opentraces/bucket of that remote; no branch is touched.\n"
-                                       "hf:<owner>/<repo> (a private Hub dataset) is not implemented yet (exit 10).\n");
+                                       "  git opentraces bucket remote connect hf:acme/agent-traces\n"
+                                       "On git the bucket is kept on refs/opentraces/bucket (no branch is touched); an hf:\n"
+                                       "dataset repo is created private when missing (needs `auth login` or HF_TOKEN).\n");
   connect->add_option("remote", *spec, "git:<remote name or URL> | hf:<owner>/<repo>")->required();
   connect->callback([spec] { run_connect(*spec); });
   auto offline = std::make_shared<bool>(false);

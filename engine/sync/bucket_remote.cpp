@@ -13,6 +13,7 @@
 #include "engine/util/fs.h"
 #include "engine/util/paths.h"
 #include "engine/util/time.h"
+#include "engine/sync/transport.h"
 #include "notes/bucket_transport.h"
 
 namespace ot::sync {
@@ -23,18 +24,11 @@ namespace {
 constexpr int kMaxPushAttempts = 8;
 constexpr std::string_view kSyncStateSchema = "opentraces.bucket.sync_state.v1";
 
-fs::path staging_dir() { return ot_home() / "remotes" / "bucket.git"; }
 fs::path sync_state_path() { return ot_home() / "sync_state.json"; }
 
 Error unconfigured() {
   return make_error(ExitCode::kUsage, "REMOTE_UNCONFIGURED", "bucket remote", "no bucket remote is connected",
                     "connect one: `git opentraces bucket remote connect git:origin` (or git:<url>)");
-}
-
-Error hf_not_implemented() {
-  return make_error(ExitCode::kNotImplemented, "NOT_IMPLEMENTED", "bucket remote",
-                    "Hugging Face bucket remotes (hf:owner/repo) are not implemented yet",
-                    "use a git remote for now: `git opentraces bucket remote connect git:<remote or url>`");
 }
 
 // The last sync, or an empty object.
@@ -59,20 +53,19 @@ std::string last_sync_digest(const RemoteConfig& r, const json& s) {
   return s.value("digest", "");
 }
 
-Result<git::BucketTransport> transport_for(const RemoteConfig& r) {
+Result<std::unique_ptr<Transport>> transport_for(const RemoteConfig& r) {
   if (!r.enabled) return unconfigured();
-  if (r.provider != "git") return hf_not_implemented();
-  return git::BucketTransport::open(staging_dir(), r.url);
+  return open_transport(r);
 }
 
 // bucket_digest of the portable manifest at `commit`.
-Result<std::string> remote_digest_at(const git::BucketTransport& t, const std::string& commit) {
+Result<std::string> remote_digest_at(Transport& t, const std::string& commit) {
   auto m = t.read_file(commit, "manifest.json");
   if (!m.ok()) return m.error();
   if (!*m)
     return make_error(ExitCode::kResource, "REMOTE_CORRUPT", "bucket remote",
                       "the remote bucket commit " + commit.substr(0, 12) + " has no manifest.json",
-                      "someone pushed something else to refs/opentraces/bucket; check it with `git ls-remote`");
+                      "the remote holds something other than a portable bucket; check what was pushed there");
   auto j = parse_json(**m, "remote manifest.json");
   if (!j.ok()) return j.error();
   return j->value("bucket_digest", "");
@@ -177,18 +170,22 @@ std::string classify(const std::string& local, const std::string& remote, const 
 Result<ConnectReport> connect(std::string_view spec, const fs::path& cwd) {
   RemoteConfig r;
   std::string s(spec);
-  if (s.rfind("hf:", 0) == 0) return hf_not_implemented();
-  if (s.rfind("git:", 0) != 0 || s.size() <= 4)
+  if (s.rfind("hf:", 0) == 0 && s.size() > 3) {
+    r = {true, "huggingface", s.substr(3), "manual"};
+    if (r.url.rfind("datasets/", 0) == 0) r.url = r.url.substr(9);
+    OT_TRY_STATUS(create_hf_remote(r.url));  // private, exist-ok
+  } else if (s.rfind("git:", 0) == 0 && s.size() > 4) {
+    auto url = git::resolve_git_remote(s.substr(4), cwd);
+    if (!url.ok()) return url.error();
+    r = {true, "git", *url, "manual"};
+  } else {
     return make_error(ExitCode::kUsage, "UNSUPPORTED_REMOTE", "bucket remote connect",
                       "`" + s + "` is not a bucket remote: expected git:<remote name or URL> or hf:<owner>/<repo>",
                       "e.g. `git opentraces bucket remote connect git:origin`");
-  auto url = git::resolve_git_remote(s.substr(4), cwd);
-  if (!url.ok()) return url.error();
-  r = {true, "git", *url, "manual"};
-  auto t = git::BucketTransport::open(staging_dir(), r.url);
+  }
+  auto t = open_transport(r);
   if (!t.ok()) return t.error();
-  t->forget_cached_head();
-  auto head = t->fetch();  // proves the remote is reachable; no bucket there yet is fine
+  auto head = (*t)->fetch();  // proves the remote is readable; no bucket there yet is fine
   if (!head.ok()) return head.error();
   auto prev = load_remote();
   if (prev.ok() && prev->enabled) r.sync_policy = prev->sync_policy;
@@ -201,7 +198,7 @@ Result<ConnectReport> connect(std::string_view spec, const fs::path& cwd) {
     return ok_status();
   });
   if (!saved.ok()) return saved.error();
-  return ConnectReport{r, head->empty() ? "missing" : "connected"};
+  return ConnectReport{r, head->has_bucket ? "connected" : "missing"};
 }
 
 Status disconnect() {
@@ -250,37 +247,28 @@ Result<SyncStatus> status(bucket::Bucket& b, bool offline) {
     s.last_sync_at = last.value("at", "");
     s.last_direction = last.value("direction", "");
   }
-  auto t = transport_for(*r);
-  if (!t.ok()) {
+  auto fail = [&](const Error& e) {
     s.state = "error";
-    s.error = t.error().message;
+    s.error = e.message;
     return s;
-  }
+  };
+  auto t = transport_for(*r);
+  if (!t.ok()) return fail(t.error());
+  Transport::Head head;
   if (offline) {
-    s.remote_head = t->cached_head();
-    if (s.remote_head.empty() && s.last_sync_digest.empty()) {
-      s.state = "missing";
-      return s;
-    }
+    head = (*t)->cached_head();
   } else {
-    auto head = t->fetch();
-    if (!head.ok()) {
-      s.state = "error";
-      s.error = head.error().message;
-      return s;
-    }
-    s.remote_head = *head;
+    auto h = (*t)->fetch();
+    if (!h.ok()) return fail(h.error());
+    head = *h;
   }
-  if (!s.remote_head.empty()) {
-    auto d = remote_digest_at(*t, s.remote_head);
-    if (!d.ok()) {
-      s.state = "error";
-      s.error = d.error().message;
-      return s;
-    }
+  if (head.has_bucket) {
+    s.remote_head = head.id;
+    auto d = remote_digest_at(**t, head.id);
+    if (!d.ok()) return fail(d.error());
     s.remote_digest = *d;
   }
-  s.state = classify(s.local_digest, s.remote_digest, s.last_sync_digest, s.remote_head.empty());
+  s.state = classify(s.local_digest, s.remote_digest, s.last_sync_digest, !head.has_bucket);
   return s;
 }
 
@@ -294,7 +282,7 @@ json PullReport::to_json() const {
   return {{"provider", provider},          {"state", state},   {"repo_id", url},
           {"commit", commit},              {"digest", digest}, {"remote_digest", remote_digest},
           {"traces", traces},              {"generations_added", generations_added},
-          {"events_added", events_added}};
+          {"events_added", events_added},  {"files_downloaded", files_downloaded}};
 }
 
 Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
@@ -305,39 +293,41 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
   if (!r.ok()) return r.error();
   auto t = transport_for(*r);
   if (!t.ok()) return t.error();
+  Transport& remote_store = **t;
   PushReport rep;
   rep.provider = r->provider;
   rep.url = r->url;
 
-  say("fetching the remote bucket from " + r->url);
-  auto head = t->fetch();
+  say("fetching the remote bucket from " + remote_store.describe());
+  auto head = remote_store.fetch();
   if (!head.ok()) return head.error();
   std::string last = last_sync_digest(*r, load_sync_state());
   std::string remote_digest;
-  if (!head->empty()) {
-    auto d = remote_digest_at(*t, *head);
+  if (head->has_bucket) {
+    auto d = remote_digest_at(remote_store, head->id);
     if (!d.ok()) return d.error();
     remote_digest = *d;
   }
-  std::string state = classify(local_digest(b), remote_digest, last, head->empty());
+  std::string state = classify(local_digest(b), remote_digest, last, !head->has_bucket);
   if ((state == "remote_ahead" || state == "diverged") && !o.force)
     return make_error(ExitCode::kResource, "REMOTE_AHEAD", "bucket push",
                       "the remote bucket has traces this one lacks (state " + state + ")",
                       "run `git opentraces bucket pull` first, or `bucket push --force` to merge and push in one go");
 
-  std::string remote = *head;
+  Transport::Head remote = *head;
   for (int attempt = 1; attempt <= kMaxPushAttempts; attempt++) {
     rep.attempts = attempt;
     Scratch scratch("push");
     json remote_manifest = json::object();
-    if (!remote.empty()) {
+    if (remote.has_bucket) {
       // The remote's content joins the local bucket first: the pushed tree is the union.
-      say("merging the remote bucket (" + remote.substr(0, 12) + ") into the local one");
-      OT_TRY_STATUS(t->checkout(remote, scratch.dir / "remote"));
-      auto imp = b.import_from(scratch.dir / "remote");
+      say("merging the remote bucket (" + remote.id.substr(0, 12) + ") into the local one");
+      auto tree = remote_store.materialize(remote.id, scratch.dir / "remote", nullptr);
+      if (!tree.ok()) return tree.error();
+      auto imp = b.import_from(*tree);
       if (!imp.ok()) return imp.error();
       rep.merged_generations += static_cast<int>(imp->generations_added);
-      auto m = read_manifest(scratch.dir / "remote");
+      auto m = read_manifest(*tree);
       if (!m.ok()) return m.error();
       remote_manifest = std::move(m).value();
     }
@@ -351,32 +341,23 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
     if (!withheld.ok()) return withheld.error();
     if (!withheld->empty()) return withheld_error(*withheld);
 
-    auto commit = t->commit_dir(scratch.dir / "local", remote,
-                                "opentraces bucket: " + std::to_string(exp->traces) + " trace(s)\n\nbucket_digest " +
-                                    exp->bucket_digest + "\n");
-    if (!commit.ok()) return commit.error();
-    rep.commit = *commit;
     rep.digest = exp->bucket_digest;
     rep.traces = static_cast<int>(exp->traces);
-    if (*commit == remote) {
-      rep.state = "current";
-      OT_TRY_STATUS(save_sync_state(*r, rep.digest, rep.digest, "push", rep.commit));
-      return rep;
-    }
-    auto changed = t->changed_paths(remote, *commit);
-    if (!changed.ok()) return changed.error();
-    say("pushing " + std::to_string(*changed) + " changed file(s)");
     if (attempt == 1) test_pause_before_push();
-    auto pushed = t->push(*commit);
-    if (!pushed.ok()) return pushed.error();
-    if (*pushed == git::BucketTransport::PushOutcome::kPushed) {
-      rep.state = "pushed";
-      rep.files_uploaded = *changed;
+    say("sending what changed");
+    auto sent = remote_store.publish(scratch.dir / "local", remote.id,
+                                     "opentraces bucket: " + std::to_string(exp->traces) + " trace(s)\n\nbucket_digest " +
+                                         exp->bucket_digest + "\n");
+    if (!sent.ok()) return sent.error();
+    if (!sent->rejected) {
+      rep.commit = sent->head;
+      rep.state = sent->changed ? "pushed" : "current";
+      rep.files_uploaded = sent->changed ? sent->files : 0;
       OT_TRY_STATUS(save_sync_state(*r, rep.digest, rep.digest, "push", rep.commit));
       return rep;
     }
     say("the remote moved meanwhile; fetching and merging again");
-    auto again = t->fetch();
+    auto again = remote_store.fetch();
     if (!again.ok()) return again.error();
     remote = *again;
   }
@@ -393,26 +374,28 @@ Result<PullReport> pull(bucket::Bucket& b, const std::function<void(const std::s
   if (!r.ok()) return r.error();
   auto t = transport_for(*r);
   if (!t.ok()) return t.error();
+  Transport& remote_store = **t;
   PullReport rep;
   rep.provider = r->provider;
   rep.url = r->url;
-  say("fetching the remote bucket from " + r->url);
-  auto head = t->fetch();
+  say("fetching the remote bucket from " + remote_store.describe());
+  auto head = remote_store.fetch();
   if (!head.ok()) return head.error();
-  if (head->empty())
-    return make_error(ExitCode::kResource, "REMOTE_MISSING", "bucket pull", r->url + " holds no bucket yet",
+  if (!head->has_bucket)
+    return make_error(ExitCode::kResource, "REMOTE_MISSING", "bucket pull", remote_store.describe() + " holds no bucket yet",
                       "push one first: `git opentraces bucket push`");
-  auto remote_digest = remote_digest_at(*t, *head);
+  auto remote_digest = remote_digest_at(remote_store, head->id);
   if (!remote_digest.ok()) return remote_digest.error();
-  rep.commit = *head;
+  rep.commit = head->id;
   rep.remote_digest = *remote_digest;
   if (local_digest(b) == *remote_digest) {
     rep.state = "current";
   } else {
     Scratch scratch("pull");
-    say("reading the remote bucket (" + head->substr(0, 12) + ")");
-    OT_TRY_STATUS(t->checkout(*head, scratch.dir / "remote"));
-    auto imp = b.import_from(scratch.dir / "remote");
+    say("reading the remote bucket (" + head->id.substr(0, 12) + ")");
+    auto tree = remote_store.materialize(head->id, scratch.dir / "remote", &rep.files_downloaded);
+    if (!tree.ok()) return tree.error();
+    auto imp = b.import_from(*tree);
     if (!imp.ok()) return imp.error();
     rep.state = "pulled";
     rep.traces = static_cast<int>(imp->traces);
@@ -421,7 +404,7 @@ Result<PullReport> pull(bucket::Bucket& b, const std::function<void(const std::s
   }
   rep.digest = local_digest(b);
   // The last sync is the remote state now merged: local extras still show as local_ahead.
-  OT_TRY_STATUS(save_sync_state(*r, *remote_digest, *remote_digest, "pull", *head));
+  OT_TRY_STATUS(save_sync_state(*r, *remote_digest, *remote_digest, "pull", head->id));
   return rep;
 }
 

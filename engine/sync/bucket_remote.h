@@ -3,7 +3,8 @@
 //   git   any git remote; the portable bucket as a tree on refs/opentraces/bucket
 //         (notes/bucket_transport.h). Pushes are fast-forward only; a push that lost
 //         a race fetches, merges the union into the local bucket and retries.
-//   hf    a private Hugging Face dataset repo — not implemented yet (NOT_IMPLEMENTED).
+//   hf    a private Hugging Face dataset repo holding the same tree on main; one commit
+//         per push pinned to the head it was built on (a moved head is a lost race).
 //
 // The configuration lives in config.json under bucket.remote {enabled, provider, url,
 // visibility, sync_policy}; the last sync in $OPENTRACES_HOME/sync_state.json.
@@ -32,8 +33,8 @@ Result<RemoteConfig> load_remote();
 
 // `spec` is git:<remote name or URL> or hf:<owner>/<repo>. A git remote name is resolved
 // to its URL in `cwd`'s repository. Checks the remote is reachable (a git remote without
-// a bucket yet is fine) and records it. UNSUPPORTED_REMOTE (exit 2) for another scheme;
-// NOT_IMPLEMENTED (exit 10) for hf: today.
+// a bucket yet is fine) and records it; an hf: repo is created private when missing.
+// UNSUPPORTED_REMOTE (exit 2) for another scheme.
 struct ConnectReport {
   RemoteConfig remote;
   std::string state;  // the sync state right after connecting
@@ -89,6 +90,7 @@ struct PullReport {
   std::string state;              // "pulled" | "current"
   std::string provider, url, commit, digest, remote_digest;
   int traces = 0, generations_added = 0, events_added = 0;
+  int files_downloaded = 0;       // hf: files fetched into the local mirror (git fetches itself)
   json to_json() const;
 };
 // Merges the remote bucket into the local one (a union: nothing local is removed).

@@ -14,19 +14,22 @@ as_a() { OPENTRACES_HOME="$T/a" run_ot "$@"; }
 as_b() { OPENTRACES_HOME="$T/b" run_ot "$@"; }
 remote_head() { git -C "$REMOTE" rev-parse --verify --quiet refs/opentraces/bucket || true; }
 
-# record ID TEXT: a small session record file; prints its path.
-record() {
-  jq -n --arg id "$1" --arg t "$2" '{trace_id: $id, agent: {name: "claude-code", model: "claude-sonnet-4"},
-    task: {description: $t}, steps: [{step_index: 0, role: "user", content: $t}, {step_index: 1, role: "agent", content: ("done: " + $t)}]}' \
-    > "$T/$1.json"
-  echo "$T/$1.json"
-}
-# capture_clear WHO ID TEXT: ingest and scan, so the trace is cleared for egress.
+# Real sessions written by the agents (tests/fixtures/sessions); trace id = session id.
+S="$OT_FIXTURES/sessions"
+CC_CALC=70046dd8-3748-42a5-91a4-9d14297adea1 CC_BUGFIX=521e4b12-54d4-44ca-b3b1-c96de92eb61e
+CC_WASTE=09f1562d-0d6f-437c-8a98-efe7538d1791
+# capture_clear WHO SESSION_FILE: ingest and scan, so the trace is cleared for egress.
 capture_clear() {
-  "as_$1" capture ingest "$(record "$2" "$3")" --json
-  assert_rc 0 "$1 captures $2"
+  "as_$1" capture ingest "$2" --json
+  assert_rc 0 "$1 captures $(basename "$2")"
   "as_$1" bucket security run --all --json
-  assert_rc 0 "$1 scans $2"
+  assert_rc 0 "$1 scans $(basename "$2")"
+}
+# A session seeded with a fake token (another trace: cc-waste's session id).
+seed_secret() {
+  sed "s/Rename helper to double everywhere and commit\./Rename helper to double everywhere and commit. Deploy with $1 please./" \
+    "$S/claude-code/cc-waste.jsonl" > "$T/seeded.jsonl"
+  echo "$T/seeded.jsonl"
 }
 for who in a b; do
   "as_$who" bucket security policy recommended --json
@@ -34,15 +37,16 @@ for who in a b; do
 done
 
 # --- not connected
-capture_clear a alpha-0001 "rename the parser entry point"
-capture_clear a alpha-0002 "add a regression test for the tokenizer"
+capture_clear a "$S/claude-code/cc-calc.jsonl"
+capture_clear a "$S/claude-code/cc-bugfix.jsonl"
 as_a bucket status --json
 assert_eq "unconfigured" "$(jq_out .remote.state)" "status: no remote"
 as_a bucket push --json
 assert_rc 2 "push without a remote"
 assert_eq "REMOTE_UNCONFIGURED" "$(jq_out .error.code)" "unconfigured code"
 as_a bucket remote connect hf:team/traces --json
-assert_rc 10 "hf remotes are not implemented yet"
+assert_rc 3 "an hf remote needs a Hub token"
+assert_eq "AUTH_REQUIRED" "$(jq_out .error.code)" "no token, no hf remote"
 as_a bucket remote connect svn:whatever --json
 assert_rc 2 "unknown scheme"
 as_a bucket remote connect git:nosuchremote --json
@@ -69,11 +73,11 @@ check_schema opentraces.bucket.remote.v1 "remote status"
 
 # --- the gate: an unscanned trace with a secret refuses the whole push
 secret="ghp_$(head -c 30 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c 36)"
-as_a capture ingest "$(record alpha-0003 "use the token $secret for the deploy")" --json
+as_a capture ingest "$(seed_secret "$secret")" --json
 as_a bucket push --json
 assert_rc 9 "push refused while a trace is not cleared"
 assert_eq "NOT_CLEARED_FOR_EGRESS" "$(jq_out .error.code)" "gate code"
-assert_contains "$(jq_out .error.message)" "alpha-0003" "gate names the trace"
+assert_contains "$(jq_out .error.message)" "$CC_WASTE" "gate names the trace"
 assert_eq "" "$(remote_head)" "the remote received nothing"
 as_a bucket security run --all --json
 assert_rc 0 "scan redacts the secret"
@@ -112,19 +116,21 @@ as_b bucket pull --json
 assert_rc 0 "B pulls"
 assert_eq "pulled" "$(jq_out .state)" "state pulled"
 check_schema opentraces.bucket.pull.v1 "pull"
-for id in alpha-0001 alpha-0002 alpha-0003; do
+for id in $CC_CALC $CC_BUGFIX $CC_WASTE; do
   as_a trace get "$id" --json; a_out="$OUT"
   as_b trace get "$id" --json
+  assert_rc 0 "B reads $id"
   assert_eq "$a_out" "$OUT" "B's trace get $id matches A's"
 done
-as_a ctx alpha-0001:1 --json; a_out="$OUT"
-as_b ctx alpha-0001:1 --json
+as_a ctx $CC_CALC:1 --json; a_out="$OUT"
+as_b ctx $CC_CALC:1 --json
+assert_rc 0 "B's ctx"
 assert_eq "$a_out" "$OUT" "B's ctx matches A's"
 as_b bucket pull --json
 assert_eq "current" "$(jq_out .state)" "second pull moves nothing"
 
 # --- B adds a trace and pushes; A is behind, is refused, pulls the union
-capture_clear b beta-0001 "document the cache eviction policy"
+capture_clear b "$S/claude-code/cc-subagent.jsonl"
 as_b bucket remote status --json
 assert_eq "local_ahead" "$(jq_out .state)" "B is ahead"
 as_b bucket push --json
@@ -133,7 +139,7 @@ as_a bucket remote status --json
 assert_eq "remote_ahead" "$(jq_out .state)" "A is behind"
 as_a bucket status
 assert_contains "$OUT" "remote       remote_ahead" "bucket status shows the sync state"
-capture_clear a alpha-0004 "speed up the diff"
+capture_clear a "$S/codex/codex-calc.jsonl"
 as_a bucket remote status --json
 assert_eq "diverged" "$(jq_out .state)" "A diverged"
 as_a bucket push --json
@@ -149,8 +155,8 @@ as_a bucket push --json
 assert_rc 0 "A pushes the union"
 
 # --- both push at once
-capture_clear a alpha-0005 "retry flaky uploads"
-capture_clear b beta-0002 "trim the log output"
+capture_clear a "$S/codex/codex-bugfix.jsonl"
+capture_clear b "$S/pi/pi-calc.jsonl"
 OPENTRACES_HOME="$T/b" "$OT_BIN" bucket pull --json >/dev/null 2>&1
 before=$(remote_head)
 # Both fetch the same remote state, then hold for three seconds before pushing: one of them
@@ -172,7 +178,8 @@ as_a bucket list --count --json; na=$(jq_out .total)
 as_b bucket list --count --json; nb=$(jq_out .total)
 assert_eq "7 7" "$na $nb" "both end with the union"
 remote_ids=$(git -C "$REMOTE" show refs/opentraces/bucket:manifest.json | jq -r '[.traces[].trace_id] | sort | join(",")')
-assert_eq "alpha-0001,alpha-0002,alpha-0003,alpha-0004,alpha-0005,beta-0001,beta-0002" "$remote_ids" "the remote holds every trace"
+as_a bucket list --limit 100 --json
+assert_eq "$(jq_out '[.rows[].trace_id] | sort | join(",")')" "$remote_ids" "the remote holds every trace"
 as_a bucket status --json; da=$(jq_out .digest)
 as_b bucket status --json; db=$(jq_out .digest)
 assert_eq "$da" "$db" "same content, same digest"
