@@ -152,11 +152,21 @@ Result<ExportReport> export_traces(bucket::Bucket& b, const security::Policy& po
     const std::string& id = (*ids)[i];
     auto rec = b.get_record(id);
     if (!rec.ok()) return rec.error();
-    security::SanitizeOptions so;
-    so.scope = id;
-    auto clean = security::sanitize(*rec, policy, so);
-    if (!clean.ok()) return clean.error();
-    json value = std::move(clean->value);
+    // A cleared trace's current generation was redacted by this very policy and version
+    // (that is what the gate checked), so sanitizing it again would find nothing new; a
+    // trace exported past the gate is redacted here, now.
+    bool cleared = clearances[i].value("cleared", false);
+    security::SanitizeResult clean;
+    if (cleared) {
+      clean.value = std::move(*rec);
+    } else {
+      security::SanitizeOptions so;
+      so.scope = id;
+      auto s = security::sanitize(*rec, policy, so);
+      if (!s.ok()) return s.error();
+      clean = std::move(*s);
+    }
+    json value = std::move(clean.value);
     if (!home.empty()) scrub_home(value, home);
     // `bucket security run` stores security.flags_reviewed as a boolean (record_scan.cpp);
     // the TraceRecord schema says integer. Read it as the count it means.
@@ -169,11 +179,11 @@ Result<ExportReport> export_traces(bucket::Bucket& b, const security::Policy& po
     TraceExport te;
     te.trace_id = id;
     te.agent = record->agent.name;
-    te.redactions = clean->redactions;
+    te.redactions = clean.redactions;
     te.clearance = clearances[i];
-    if (!clearances[i].value("cleared", false)) {
-      te.open_findings = open_findings_of(*rec);
-      for (const auto& f : clean->findings)
+    if (!cleared) {
+      te.open_findings = open_findings_of(value);
+      for (const auto& f : clean.findings)
         if (!f.resolved) te.open_findings.push_back(f.to_json());
     }
     std::vector<ExportFile> files;

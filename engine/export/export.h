@@ -9,10 +9,11 @@
 // Every selected trace passes security::clear_for_egress first. A refusal (unscanned,
 // stale, open findings, ...) withholds the WHOLE export — no file is written — unless
 // `allow_findings`, in which case the refused traces are exported and their open
-// findings are listed in the report. Each exported record then goes through
-// security::sanitize (field by field: strings are replaced in place, so a redacted tool
-// input is still the same JSON shape) and home directories are scrubbed to "~" before
-// the files are written.
+// findings are listed in the report. A cleared trace's current generation is already
+// redacted by the current policy and version (what the gate checks); a trace exported past
+// the gate goes through security::sanitize now (field by field: strings are replaced in
+// place, so a redacted tool input is still the same JSON shape). Home directories are
+// scrubbed to "~" in both cases before the files are written.
 #pragma once
 
 #include <filesystem>
