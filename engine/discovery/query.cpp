@@ -79,6 +79,12 @@ class Reader {
 };
 
 // Values of the derived keys are tiny and stored raw; fall back to the codec otherwise.
+std::optional<Posting> posting_value(std::string_view stored) {
+  if (!stored.empty() && stored[0] == bucket::kRawFlag) return decode_posting(stored.substr(1));
+  auto d = bucket::decode_value(stored, "d/fts");
+  if (!d.ok()) return std::nullopt;
+  return decode_posting(*d);
+}
 std::optional<std::string> plain_value(std::string_view stored) {
   if (!stored.empty() && stored[0] == bucket::kRawFlag) return std::string(stored.substr(1));
   auto d = bucket::decode_value(stored, "d/fts");
@@ -86,42 +92,128 @@ std::optional<std::string> plain_value(std::string_view stored) {
   return std::move(d).value();
 }
 
-using Ids = std::vector<std::string>;  // sorted, unique
+// Trace ids copied out of LevelDB keys, back to back in fixed blocks, so a query over
+// 100k postings makes a few allocations instead of one std::string per hit; views into
+// it stay valid for the whole query.
+class Arena {
+ public:
+  std::string_view add(std::string_view s) {
+    if (blocks_.empty() || used_ + s.size() > cap_) {
+      cap_ = std::max<size_t>(kBlock, s.size());
+      blocks_.push_back(std::make_unique<char[]>(cap_));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::memcpy(at, s.data(), s.size());
+    used_ += s.size();
+    return {at, s.size()};
+  }
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0, cap_ = 0;
+};
+
+using Ids = std::vector<std::string_view>;  // sorted, unique (views into the arena)
+
+void sort_unique(Ids& ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
 
 // Trace ids under `prefix` whose remaining key is exactly a trace id (no further '/').
-Result<Ids> ids_under(Reader& r, const std::string& prefix, bool last_component = false) {
+Result<Ids> ids_under(Reader& r, Arena& arena, const std::string& prefix, bool last_component = false) {
   Ids out;
   OT_TRY_STATUS(r.scan(prefix, [&](std::string_view rest, std::string_view) {
     size_t slash = rest.rfind('/');
-    if (slash == std::string_view::npos) out.emplace_back(rest);
-    else if (last_component) out.emplace_back(rest.substr(slash + 1));
+    if (slash == std::string_view::npos) out.push_back(arena.add(rest));
+    else if (last_component) out.push_back(arena.add(rest.substr(slash + 1)));
     return true;
   }));
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  sort_unique(out);
   return out;
 }
 
-bool contains(const Ids& ids, const std::string& id) { return std::binary_search(ids.begin(), ids.end(), id); }
+// Finds ids of a sorted sequence in increasing order: gallops forward from the last hit,
+// so walking two sorted lists costs about their merge, not a binary search per id.
+template <class T, class Key>
+class Cursor {
+ public:
+  Cursor(const std::vector<T>& v, Key key) : v_(v), key_(key) {}
+  const T* find(std::string_view id) {
+    size_t step = 1, lo = pos_, hi = pos_;
+    while (hi < v_.size() && key_(v_[hi]) < id) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    hi = std::min(hi, v_.size());
+    auto it = std::lower_bound(v_.begin() + static_cast<std::ptrdiff_t>(lo), v_.begin() + static_cast<std::ptrdiff_t>(hi), id,
+                               [&](const T& e, std::string_view v) { return key_(e) < v; });
+    pos_ = static_cast<size_t>(it - v_.begin());
+    return pos_ < v_.size() && key_(v_[pos_]) == id ? &v_[pos_] : nullptr;
+  }
+
+ private:
+  const std::vector<T>& v_;
+  Key key_;
+  size_t pos_ = 0;
+};
+template <class T, class Key>
+Cursor(const std::vector<T>&, Key) -> Cursor<T, Key>;
+
+struct Hit {
+  std::string_view id;
+  Posting p;
+};
 
 struct TermList {
   std::string term;
-  std::vector<std::pair<std::string, Posting>> postings;  // sorted by trace id
-  const Posting* find(const std::string& id) const {
-    auto it = std::lower_bound(postings.begin(), postings.end(), id,
-                               [](const auto& p, const std::string& v) { return p.first < v; });
-    return it != postings.end() && it->first == id ? &it->second : nullptr;
-  }
+  std::vector<Hit> postings;  // sorted by trace id (key order)
+};
+
+struct Timed {
+  std::string_view id;
+  int64_t ms;
 };
 
 struct Candidate {
-  std::string id;
+  std::string_view id;
   double score = 0;
-  std::array<double, kFieldCount> parts{};
-  std::map<int, std::vector<std::string>> matched;  // field → terms
   int64_t time_ms = 0;
   bool superseded = false;
+  size_t row = 0;  // index into the per-term postings table
 };
+
+// BM25F score of one candidate; `detail` (the page only) also gets the per-field parts and terms.
+struct ScoreDetail {
+  std::array<double, kFieldCount> parts{};
+  std::map<int, std::vector<std::string>> matched;  // field → terms
+};
+double bm25f(const std::vector<TermList>& lists, const Posting* const* ps, const std::vector<double>& idf,
+             const std::array<double, kFieldCount>& avg, ScoreDetail* detail) {
+  double score = 0;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const Posting* p = ps[i];
+    if (!p) continue;
+    std::array<double, kFieldCount> contrib{};
+    double tfw = 0;
+    for (int f = 0; f < kFieldCount; ++f) {
+      if (!p->tf[f]) continue;
+      double norm = 1.0 - kB + kB * static_cast<double>(p->len[f]) / avg[f];
+      contrib[f] = field_weight(f) * p->tf[f] / norm;
+      tfw += contrib[f];
+      if (detail) detail->matched[f].push_back(lists[i].term);
+    }
+    if (tfw <= 0) continue;
+    double s = idf[i] * tfw * (kK1 + 1.0) / (kK1 + tfw);
+    score += s;
+    if (detail)
+      for (int f = 0; f < kFieldCount; ++f) detail->parts[f] += s * contrib[f] / tfw;
+  }
+  return score;
+}
 
 std::string fingerprint(const QueryOptions& o, const std::vector<std::string>& tokens) {
   json j = {{"t", tokens},
@@ -210,11 +302,12 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
                           std::to_string(kIndexVersion),
                       "run `git opentraces trace index rebuild`");
 
-  // Filter sets (each sorted); the time map when needed.
+  Arena arena;
+  // Filter sets (each sorted).
   std::vector<Ids> filters;
   auto add_index = [&](const char* index, const std::optional<std::string>& value) -> Status {
     if (!value) return ok_status();
-    auto ids = ids_under(r, bucket::keys::index_prefix(index, *value));
+    auto ids = ids_under(r, arena, bucket::keys::index_prefix(index, *value));
     if (!ids.ok()) return ids.error();
     filters.push_back(std::move(ids).value());
     return ok_status();
@@ -231,17 +324,16 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     for (const char* op : {"edit", "read"}) {
       if (o.file_op && *o.file_op != op) continue;
       std::string prefix = fts_keys::file_op_prefix(op) + (path.empty() ? "" : path + "/");
-      auto part = ids_under(r, prefix, true);
+      auto part = ids_under(r, arena, prefix, true);
       if (!part.ok()) return part.error();
       ids.insert(ids.end(), part->begin(), part->end());
     }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    sort_unique(ids);
     filters.push_back(std::move(ids));
   }
   auto add_status = [&](const char* facet, const std::optional<bool>& v) -> Status {
     if (!v) return ok_status();
-    auto ids = ids_under(r, fts_keys::status_prefix(facet, *v ? "true" : "false"));
+    auto ids = ids_under(r, arena, fts_keys::status_prefix(facet, *v ? "true" : "false"));
     if (!ids.ok()) return ids.error();
     filters.push_back(std::move(ids).value());
     return ok_status();
@@ -250,70 +342,84 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
   OT_TRY_STATUS(add_status("success", o.success));
 
   // Start times from x/time/<ms13>/<trace> (start, else written): the --since range, and
-  // every trace when the order needs times.
+  // every trace when the order needs times. Sorted by trace id, like every other set.
   bool need_times = o.since_ms || sort != "relevance" || tokens.empty();
-  std::unordered_map<std::string, int64_t> times;
+  std::vector<Timed> times;
   if (need_times) {
-    Ids since_ids;
-    const std::string prefix = "x/time/";
     std::string from = o.since_ms ? bucket::keys::pad(*o.since_ms, 13) : std::string();
-    OT_TRY_STATUS(r.scan(prefix, [&](std::string_view rest, std::string_view) {
+    OT_TRY_STATUS(r.scan("x/time/", [&](std::string_view rest, std::string_view) {
       if (rest.size() < 15 || rest[13] != '/') return true;
       int64_t ms = 0;
       for (size_t i = 0; i < 13; ++i) ms = ms * 10 + (rest[i] - '0');
-      std::string id(rest.substr(14));
-      if (o.since_ms) since_ids.push_back(id);
-      times.emplace(std::move(id), ms);
+      times.push_back({arena.add(rest.substr(14)), ms});
       return true;
     }, from));
-    if (o.since_ms) {
-      std::sort(since_ids.begin(), since_ids.end());
-      filters.push_back(std::move(since_ids));
-    }
+    // One entry per trace; should a trace ever hold two, the earliest time wins.
+    std::stable_sort(times.begin(), times.end(), [](const Timed& a, const Timed& b) { return a.id < b.id; });
+    times.erase(std::unique(times.begin(), times.end(), [](const Timed& a, const Timed& b) { return a.id == b.id; }),
+                times.end());
   }
 
-  // Postings of each query token (sorted by trace id within the term's key range).
+  // Postings of each query token, in key order = trace id order; only these terms' keys are read.
   std::vector<TermList> lists;
   for (const auto& t : tokens) {
     TermList tl{t, {}};
     OT_TRY_STATUS(r.scan(fts_keys::posting_prefix(t), [&](std::string_view trace, std::string_view v) {
-      auto plain = plain_value(v);
-      auto p = plain ? decode_posting(*plain) : std::nullopt;
-      if (p) tl.postings.emplace_back(std::string(trace), *p);
+      if (auto p = posting_value(v)) tl.postings.push_back({arena.add(trace), *p});
       return true;
     }));
     lists.push_back(std::move(tl));
   }
 
-  // Candidates: the smallest set, narrowed by every other set (AND of terms and filters).
-  std::vector<std::string> ids;
+  // Candidates: the smallest set, narrowed by every other set (AND of terms and filters),
+  // walked in trace id order so each other set is a forward merge.
+  std::vector<std::string_view> ids;
+  std::vector<const Posting*> posts;  // ids.size() x lists.size(): each term's posting of each id
   {
-    const Ids* smallest_filter = nullptr;
-    for (const auto& f : filters)
-      if (!smallest_filter || f.size() < smallest_filter->size()) smallest_filter = &f;
-    const TermList* smallest_term = nullptr;
-    for (const auto& l : lists)
-      if (!smallest_term || l.postings.size() < smallest_term->postings.size()) smallest_term = &l;
-    if (smallest_term && (!smallest_filter || smallest_term->postings.size() <= smallest_filter->size())) {
-      for (const auto& [id, p] : smallest_term->postings) ids.push_back(id);
-    } else if (smallest_filter) {
-      ids = *smallest_filter;
-    }
-    std::vector<std::string> kept;
-    kept.reserve(ids.size());
-    for (auto& id : ids) {
+    enum Kind { kNone, kFilter, kTerm, kTime } kind = kNone;
+    size_t which = 0, best = 0;
+    auto consider = [&](Kind k, size_t i, size_t n) {
+      if (kind == kNone || n < best) kind = k, which = i, best = n;
+    };
+    for (size_t i = 0; i < lists.size(); ++i) consider(kTerm, i, lists[i].postings.size());
+    for (size_t i = 0; i < filters.size(); ++i) consider(kFilter, i, filters[i].size());
+    if (o.since_ms) consider(kTime, 0, times.size());
+
+    std::vector<std::string_view> seed;
+    if (kind == kTerm)
+      for (const auto& h : lists[which].postings) seed.push_back(h.id);
+    else if (kind == kFilter) seed = filters[which];
+    else if (kind == kTime)
+      for (const auto& t : times) seed.push_back(t.id);
+
+    auto view = [](std::string_view v) { return v; };
+    std::vector<Cursor<std::string_view, decltype(view)>> fcur;
+    for (const auto& f : filters) fcur.emplace_back(f, view);
+    auto hit_id = [](const Hit& h) { return h.id; };
+    std::vector<Cursor<Hit, decltype(hit_id)>> tcur;
+    for (const auto& l : lists) tcur.emplace_back(l.postings, hit_id);
+    auto timed_id = [](const Timed& t) { return t.id; };
+    Cursor time_cur(times, timed_id);
+
+    std::vector<const Posting*> row(lists.size());
+    for (std::string_view id : seed) {
       bool ok = true;
-      for (const auto& f : filters)
-        if (&f != smallest_filter && !contains(f, id)) { ok = false; break; }
-      for (const auto& l : lists)
-        if (ok && &l != smallest_term && !l.find(id)) ok = false;
-      if (ok) kept.push_back(std::move(id));
+      for (size_t i = 0; ok && i < fcur.size(); ++i)
+        if (!(kind == kFilter && i == which)) ok = fcur[i].find(id) != nullptr;
+      if (ok && o.since_ms && kind != kTime) ok = time_cur.find(id) != nullptr;
+      for (size_t i = 0; ok && i < tcur.size(); ++i) {
+        const Hit* h = tcur[i].find(id);
+        row[i] = h ? &h->p : nullptr;
+        ok = h != nullptr;
+      }
+      if (!ok) continue;
+      ids.push_back(id);
+      posts.insert(posts.end(), row.begin(), row.end());
     }
-    ids = std::move(kept);
   }
 
   // Superseded traces: several traces of one session; the newest start is the latest.
-  std::set<std::string> superseded;
+  std::set<std::string, std::less<>> superseded;
   {
     std::map<std::string, std::vector<std::pair<int64_t, std::string>>> sessions;
     OT_TRY_STATUS(r.scan(fts_keys::kSessionPrefix, [&](std::string_view rest, std::string_view v) {
@@ -345,58 +451,48 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
   }
   std::vector<Candidate> cands;
   cands.reserve(ids.size());
-  for (auto& id : ids) {
-    bool sup = superseded.count(id) > 0;
-    if (sup && !o.include_superseded) continue;
-    Candidate c;
-    c.id = std::move(id);
-    c.superseded = sup;
-    for (size_t i = 0; i < lists.size(); ++i) {
-      const Posting* p = lists[i].find(c.id);
-      if (!p) continue;
-      std::array<double, kFieldCount> contrib{};
-      double tfw = 0;
-      for (int f = 0; f < kFieldCount; ++f) {
-        if (!p->tf[f]) continue;
-        double norm = 1.0 - kB + kB * static_cast<double>(p->len[f]) / avg[f];
-        contrib[f] = field_weight(f) * p->tf[f] / norm;
-        tfw += contrib[f];
-        c.matched[f].push_back(lists[i].term);
-      }
-      if (tfw <= 0) continue;
-      double s = idf[i] * tfw * (kK1 + 1.0) / (kK1 + tfw);
-      c.score += s;
-      for (int f = 0; f < kFieldCount; ++f) c.parts[f] += s * contrib[f] / tfw;
+  {
+    auto timed_id = [](const Timed& t) { return t.id; };
+    Cursor time_cur(times, timed_id);
+    for (size_t k = 0; k < ids.size(); ++k) {
+      bool sup = !superseded.empty() && superseded.count(ids[k]) > 0;
+      if (sup && !o.include_superseded) continue;
+      Candidate c;
+      c.id = ids[k];
+      c.superseded = sup;
+      c.row = k;
+      if (!lists.empty()) c.score = bm25f(lists, &posts[k * lists.size()], idf, avg, nullptr);
+      if (const Timed* t = need_times ? time_cur.find(c.id) : nullptr) c.time_ms = t->ms;
+      cands.push_back(c);
     }
-    if (auto it = times.find(c.id); it != times.end()) c.time_ms = it->second;
-    cands.push_back(std::move(c));
   }
-  auto by_id = [](const Candidate& a, const Candidate& b) { return a.id < b.id; };
+  // Only the requested page needs its order settled: partial sort up to the page's end.
+  std::function<bool(const Candidate&, const Candidate&)> before;
   if (sort == "relevance" && !tokens.empty()) {
-    std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+    before = [](const Candidate& a, const Candidate& b) {
       double sa = round4(a.score), sb = round4(b.score);
-      return sa != sb ? sa > sb : by_id(a, b);
-    });
+      return sa != sb ? sa > sb : a.id < b.id;
+    };
   } else if (sort == "time") {
-    std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
-      return a.time_ms != b.time_ms ? a.time_ms < b.time_ms : by_id(a, b);
-    });
+    before = [](const Candidate& a, const Candidate& b) { return a.time_ms != b.time_ms ? a.time_ms < b.time_ms : a.id < b.id; };
   } else {  // recency (and relevance without text: every score is 0, newest first)
-    std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
-      return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : by_id(a, b);
-    });
+    before = [](const Candidate& a, const Candidate& b) { return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.id < b.id; };
   }
-
-  // The page, hydrated from the list row and the search document.
   size_t start = std::min(*offset, cands.size());
   size_t end = std::min(cands.size(), start + static_cast<size_t>(o.limit));
+  std::partial_sort(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(end), cands.end(), before);
+
+  // The page, hydrated from the list row and the search document.
   ordered_json candidates = ordered_json::array();
   int hydrated = 0;
   for (size_t i = start; i < end; ++i) {
     const Candidate& c = cands[i];
-    auto row_r = r.get_json(bucket::keys::pointer(c.id));
+    const std::string id(c.id);
+    ScoreDetail detail;
+    if (!lists.empty()) bm25f(lists, &posts[c.row * lists.size()], idf, avg, &detail);
+    auto row_r = r.get_json(bucket::keys::pointer(id));
     if (!row_r.ok()) return row_r.error();
-    auto doc_r = r.get_json(fts_keys::doc(c.id));
+    auto doc_r = r.get_json(fts_keys::doc(id));
     if (!doc_r.ok()) return doc_r.error();
     json row = row_r->value_or(json::object());
     json doc = doc_r->value_or(json::object());
@@ -406,14 +502,14 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     json parts = json::object();
     std::string explanation;
     if (!tokens.empty()) {
-      for (const auto& [f, terms] : c.matched) {
+      for (const auto& [f, terms] : detail.matched) {
         matched[field_name(f)] = terms;
-        parts[field_name(f)] = round4(c.parts[f]);
+        parts[field_name(f)] = round4(detail.parts[f]);
       }
       std::vector<std::string> per_term;
       for (const auto& t : tokens) {
         std::vector<std::string> where;
-        for (const auto& [f, terms] : c.matched)
+        for (const auto& [f, terms] : detail.matched)
           if (std::find(terms.begin(), terms.end(), t) != terms.end()) where.push_back(field_name(f));
         std::string s = "\"" + t + "\" in ";
         for (size_t k = 0; k < where.size(); ++k) s += (k ? ", " : "") + where[k];
@@ -454,9 +550,9 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     title = utf8_prefix(title, 120);
 
     ordered_json packet;
-    packet["unit_id"] = "tu:" + c.id + ":trace";
+    packet["unit_id"] = "tu:" + id + ":trace";
     packet["unit_type"] = "trace";
-    packet["trace_id"] = c.id;
+    packet["trace_id"] = id;
     packet["project_slug"] = row.value("project_slug", "");
     packet["title"] = title;
     packet["intent_preview"] = doc.value("intent", "");
@@ -471,11 +567,11 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     packet["files"] = doc.value("files", json::array());
     packet["test_commands"] = doc.value("test_commands", json::array());
     packet["trail_refs"] = trail_refs;
-    packet["map_ref"] = "ot://trace/" + c.id + "/map";
+    packet["map_ref"] = "ot://trace/" + id + "/map";
     packet["map_node_refs"] = json::array();
-    packet["refs"] = {{"trace", "ot://trace/" + c.id}, {"map", "ot://trace/" + c.id + "/map"}, {"card", "ot://trace/" + c.id + "/card"}};
+    packet["refs"] = {{"trace", "ot://trace/" + id}, {"map", "ot://trace/" + id + "/map"}, {"card", "ot://trace/" + id + "/card"}};
     packet["slice_preview"] = nullptr;
-    packet["limitations"] = json::array({"signals are not indexed yet: see `trace get " + c.id + " --run-intel`"});
+    packet["limitations"] = json::array({"signals are not indexed yet: see `trace get " + id + " --run-intel`"});
     packet["metadata"] = {{"agent", row.value("agent_name", "")},
                           {"model", row.value("agent_model", "")},
                           {"timestamp_start", row.contains("timestamp_start") ? row["timestamp_start"] : json()},

@@ -139,6 +139,27 @@ TEST_CASE("query: --since is inclusive at the boundary, with a fixed clock", "[d
   CHECK(ids_of(*run_query(**b, o)) == std::vector<std::string>{"old", "edge", "new"});
 }
 
+TEST_CASE("query: every term must match even when the time window is the smallest set", "[discovery][query]") {
+  // The --since set (3 traces) is smaller than either term's postings (5 each), so it seeds
+  // the candidates; both terms must still be checked (an earlier version skipped one).
+  TempDir tmp;
+  auto b = bucket::Bucket::open(tmp.path / "bucket");
+  REQUIRE(b.ok());
+  for (const char* id : {"a", "d", "e"}) REQUIRE((*b)->put_record(at(id, "2026-10-01T00:00:00Z", "alpha beta")).ok());
+  REQUIRE((*b)->put_record(at("b", "2026-11-24T00:00:00Z", "alpha only")).ok());
+  REQUIRE((*b)->put_record(at("c", "2026-11-24T01:00:00Z", "beta only")).ok());
+  REQUIRE((*b)->put_record(at("f", "2026-11-24T02:00:00Z", "alpha and beta")).ok());
+  REQUIRE((*b)->put_record(at("g", "2026-10-02T00:00:00Z", "alpha beta")).ok());
+  QueryOptions o = text({"alpha", "beta"});
+  o.since_ms = *parse_since("7d", *ms_from_iso("2026-11-25T00:00:00Z"));
+  auto out = run_query(**b, o);
+  REQUIRE(out.ok());
+  CHECK(ids_of(*out) == std::vector<std::string>{"f"});
+  CHECK((*out)["total"] == 1);
+  o.since_ms.reset();
+  CHECK((*run_query(**b, o))["total"] == 5);  // a, d, e, f, g
+}
+
 TEST_CASE("query: paging walks every hit once; tokens are tied to their query", "[discovery][query]") {
   TempDir tmp;
   auto b = bucket::Bucket::open(tmp.path / "bucket");
