@@ -301,7 +301,9 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
   say("fetching the remote bucket from " + remote_store.describe());
   auto head = remote_store.fetch();
   if (!head.ok()) return head.error();
-  std::string last = last_sync_digest(*r, load_sync_state());
+  json sync_state = load_sync_state();
+  std::string last = last_sync_digest(*r, sync_state);
+  std::string last_commit = last.empty() ? "" : sync_state.value("commit", "");
   std::string remote_digest;
   if (head->has_bucket) {
     auto d = remote_digest_at(remote_store, head->id);
@@ -321,15 +323,22 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
     json remote_manifest = json::object();
     if (remote.has_bucket) {
       // The remote's content joins the local bucket first: the pushed tree is the union.
-      say("merging the remote bucket (" + remote.id.substr(0, 12) + ") into the local one");
-      auto tree = remote_store.materialize(remote.id, scratch.dir / "remote", nullptr);
-      if (!tree.ok()) return tree.error();
-      auto imp = b.import_from(*tree);
-      if (!imp.ok()) return imp.error();
-      rep.merged_generations += static_cast<int>(imp->generations_added);
-      auto m = read_manifest(*tree);
+      // Skipped when the remote is still the commit of our last sync: we hold all of it.
+      if (remote.id != last_commit) {
+        say("merging the remote bucket (" + remote.id.substr(0, 12) + ") into the local one");
+        auto tree = remote_store.materialize(remote.id, scratch.dir / "remote", nullptr);
+        if (!tree.ok()) return tree.error();
+        auto imp = b.import_from(*tree);
+        if (!imp.ok()) return imp.error();
+        rep.merged_generations += static_cast<int>(imp->generations_added);
+      }
+      auto m = remote_store.read_file(remote.id, "manifest.json");
       if (!m.ok()) return m.error();
-      remote_manifest = std::move(m).value();
+      if (*m) {
+        auto parsed = parse_json(**m, "remote manifest.json");
+        if (!parsed.ok()) return parsed.error();
+        remote_manifest = std::move(parsed).value();
+      }
     }
     say("writing the portable bucket");
     auto exp = b.export_to(scratch.dir / "local");

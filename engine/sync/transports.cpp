@@ -200,6 +200,7 @@ class HfTransport : public Transport {
       return c.error();
     }
     p.head = c->oid;
+    refresh_mirror(dir);
     (void)write_file_atomic(mirror_ / "HEAD", p.head + " bucket\n", 0600);
     return p;
   }
@@ -213,6 +214,17 @@ class HfTransport : public Transport {
     auto r = ot::read_file(p);
     if (!r.ok()) return std::nullopt;
     return std::move(r).value();
+  }
+  // After a push the remote tree is `dir`: the mirror becomes a local copy of it, so the
+  // next pull downloads only what others change. Best effort: a stale mirror only costs
+  // downloads, never correctness (files are compared by blob id).
+  void refresh_mirror(const fs::path& dir) {
+    fs::path tree = mirror_ / "tree";
+    std::error_code ec;
+    fs::remove_all(tree, ec);
+    fs::create_directories(tree.parent_path(), ec);
+    fs::copy(dir, tree, fs::copy_options::recursive, ec);
+    if (ec) fs::remove_all(tree, ec);
   }
   std::unique_ptr<hub::Client> client_;
   hub::RepoId repo_;
