@@ -4,16 +4,6 @@
 # compactions / reads / writes / resume / prune are checked against hand-derived shapes.
 source "$(dirname "$0")/lib.sh"
 
-# check_schema SCHEMA_ID WHAT: $OUT conforms to docs/schemas/SCHEMA_ID.schema.json.
-check_schema() {
-  local src="${OT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-  if [ -z "${OT_SCHEMA_CHECK:-}" ]; then fail "OT_SCHEMA_CHECK not set"; return 0; fi
-  if printf '%s' "$OUT" | "$OT_SCHEMA_CHECK" "$src/docs/schemas/$1.schema.json" - 2>"$T/schema.err" >/dev/null; then
-    pass "$2 conforms to $1"
-  else
-    fail "$2 does not conform to $1: $(cat "$T/schema.err")"
-  fi
-}
 
 repo=$(new_repo branchy)
 cd "$repo"

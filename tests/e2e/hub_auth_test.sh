@@ -20,13 +20,6 @@ run_in() {
   printf '%s\n%s\n' "$OUT" "$ERR" >>"$ALL_OUTPUT"
 }
 run() { run_in "" "$@"; }
-# check_schema ID WHAT: $OUT conforms to docs/schemas/ID.schema.json.
-check_schema() {
-  [ -n "${OT_SCHEMA_CHECK:-}" ] || { fail "OT_SCHEMA_CHECK unset (CTest sets it)"; return 0; }
-  if printf '%s' "$OUT" | "$OT_SCHEMA_CHECK" "$OT_SOURCE_DIR/docs/schemas/$1.schema.json" - >"$T/schema.err" 2>&1; then
-    pass "$2 matches $1"
-  else fail "$2 does not match $1: $(cat "$T/schema.err")"; fi
-}
 
 run auth whoami --json
 assert_rc 0 "whoami without a token"

@@ -5,11 +5,6 @@ source "$(dirname "$0")/../hubsim/lib.sh"
 export OT_HUB_BACKOFF_MS=20
 hubsim_start
 repo_state() { hubsim_ctl GET /_sim/state | jq -c --arg id "$1" '.repos[] | select(.id == $id)'; }
-check_schema() {
-  if printf '%s' "$OUT" | "$OT_SCHEMA_CHECK" "$OT_SOURCE_DIR/docs/schemas/$1.schema.json" - >"$T/schema.err" 2>&1; then
-    pass "$2 matches $1"
-  else fail "$2 does not match $1: $(cat "$T/schema.err")"; fi
-}
 
 echo '{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}' >"$T/schema.json"
 printf '%s\n' '{"text":"first row"}' '{"text":"second row"}' >"$T/rows.jsonl"
