@@ -7,10 +7,15 @@
 #include <iostream>
 #include <iterator>
 
+#include "engine/capture/integrations.h"
+#include "engine/sync/bucket_remote.h"
 #include "engine/trails/anchor.h"
 #include "engine/trails/bucket_source.h"
 #include "engine/trails/hook_log.h"
+#include "engine/util/fs.h"
 #include "engine/util/log.h"
+#include "engine/util/paths.h"
+#include "engine/util/process.h"
 #include "engine/util/time.h"
 #include "git-opentraces/cli.h"
 #include "notes/history.h"
@@ -40,6 +45,16 @@ void run_logged(json line, Body body) {
   }
   line["elapsed_ms"] = elapsed_ms(t0);
   trails::append_hook_log(git_dir, line);
+}
+
+// Sync policy on-commit (bucket.remote.sync_policy): a background `bucket push`, never on
+// the commit's path; its output goes to $OPENTRACES_HOME/logs/bucket-push.log.
+void schedule_bucket_push(json& line) {
+  auto remote = sync::load_remote();
+  if (!remote.ok() || !remote->enabled || remote->sync_policy != "on-commit") return;
+  (void)ensure_dir(logs_dir(), 0700);
+  auto started = spawn_detached({capture::main_binary().string(), "bucket", "push", "--json"}, logs_dir() / "bucket-push.log");
+  line["bucket_push"] = started.ok() ? "scheduled" : started.error().message;
 }
 
 void post_commit() {
@@ -89,6 +104,7 @@ void post_commit() {
           }
         }
       }
+      schedule_bucket_push(line);
     }
   });
 }

@@ -1,7 +1,6 @@
 #include "engine/capture/hook_runner.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +18,7 @@
 #include "engine/util/json.h"
 #include "engine/util/log.h"
 #include "engine/util/paths.h"
+#include "engine/util/process.h"
 #include "engine/util/time.h"
 
 namespace ot::capture {
@@ -37,28 +37,14 @@ void touch_last_seen(std::string_view agent) {
   if (fd >= 0) ::close(fd);
 }
 
-extern "C" char** environ;
-
 // After a session end, store the session without making the agent wait: a detached
 // `git-opentraces bucket status` opens the bucket, which drains the spool (parsing the
 // queued session file). Its own session and /dev/null for stdio, so the agent neither
 // waits for it nor sees its output. OPENTRACES_NO_AUTO_DRAIN=1 turns this off.
 void spawn_detached_drain() {
   if (const char* off = std::getenv("OPENTRACES_NO_AUTO_DRAIN"); off && *off && std::string_view(off) != "0") return;
-  std::string bin = main_binary().string();
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawnattr_init(&attr);
-  for (int fd = 0; fd <= 2; ++fd)
-    posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-  const char* argv[] = {bin.c_str(), "bucket", "status", "--json", nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, bin.c_str(), &fa, &attr, const_cast<char**>(argv), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) log().warn("hook: cannot start the background drain: {}", std::strerror(rc));
+  auto started = spawn_detached({main_binary().string(), "bucket", "status", "--json"});
+  if (!started.ok()) log().warn("hook: cannot start the background drain: {}", started.error().message);
 }
 
 // Cheap pre-check before the enrolment check (which opens the repository with libgit2,

@@ -1,5 +1,7 @@
 #include "engine/util/process.h"
 
+#include <spawn.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,6 +11,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+
+extern "C" char** environ;
 
 namespace ot {
 
@@ -125,6 +129,29 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
   if (res.exit_code == 127 && !res.timed_out && res.err.empty())
     return make_error(ExitCode::kUsage, "PROGRAM_NOT_FOUND", "process", "cannot run `" + argv[0] + "`");
   return res;
+}
+
+Status spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& output) {
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&attr);
+  std::string out = output.empty() ? std::string("/dev/null") : output.string();
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, args[0], &fa, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0)
+    return make_error(ExitCode::kResource, "PROCESS_FAILED", "process",
+                      "cannot start " + argv[0] + " in the background: " + std::strerror(rc));
+  return ok_status();
 }
 
 }  // namespace ot

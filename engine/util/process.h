@@ -31,6 +31,11 @@ struct ProcessResult {
 // PROGRAM_NOT_FOUND (exit 2) when argv[0] is not on PATH / not executable.
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+// Starts argv[0] (a path) in its own session and returns at once: nobody waits for it
+// and it outlives the caller. stdin is /dev/null; stdout and stderr are appended to
+// `output` (or /dev/null when empty). Used for background work a hook must not wait for.
+Status spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& output = {});
+
 // True when `program` is an executable on PATH (or an executable path).
 bool program_on_path(const std::string& program);
 

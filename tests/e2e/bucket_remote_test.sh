@@ -168,6 +168,20 @@ assert_eq "$da" "$db" "same content, same digest"
 as_a bucket verify --full --json
 assert_rc 0 "A's merged bucket verifies"
 
+# --- sync policy on-commit: the post-commit hook pushes in the background
+as_a config set bucket.remote.sync_policy on-commit --json
+assert_rc 0 "sync policy on-commit"
+capture_clear a "$OT_FIXTURES/crafted/cc-clean.jsonl"
+before=$(remote_head)
+(cd "$repo" && echo change > change.txt && git add change.txt && git commit -q -m change &&
+  OPENTRACES_HOME="$T/a" "$OT_BIN" hook post-commit) && pass "post-commit hook exits 0" || fail "post-commit hook failed"
+for _ in $(seq 1 100); do [ "$(remote_head)" != "$before" ] && break; sleep 0.2; done
+[ "$(remote_head)" != "$before" ] && pass "the commit scheduled a push that landed" || fail "no background push after the commit"
+grep -q '"scheduled"' "$repo/.git/opentraces-hook.log" 2>/dev/null && pass "the hook log says the push was scheduled" ||
+  fail "hook log: $(tail -2 "$repo/.git/opentraces-hook.log" 2>/dev/null)"
+for _ in $(seq 1 50); do grep -q '"pushed"' "$T/a/logs/bucket-push.log" 2>/dev/null && break; sleep 0.2; done
+grep -q '"pushed"' "$T/a/logs/bucket-push.log" && pass "the push's report is in logs/bucket-push.log" || fail "no push log"
+
 # --- disconnect
 as_a bucket remote disconnect --json
 assert_rc 0 "disconnect"
