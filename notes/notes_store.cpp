@@ -117,6 +117,26 @@ Result<std::optional<std::string>> read_note(const Repo& repo, const std::string
   return read_in(repo.raw(), c, target);
 }
 
+Result<NotesSnapshot> NotesSnapshot::open(const Repo& repo, const std::string& ref) {
+  NotesSnapshot s;
+  s.repo_ = repo.raw();
+  auto t = tip_oid(repo.raw(), ref);
+  if (!t.ok()) return t.error();
+  if (!*t) return s;
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo.raw(), &**t) != 0) return last_git_error("notes", "cannot read " + ref);
+  s.commit_ = std::shared_ptr<git_commit>(c, git_commit_free);
+  return s;
+}
+
+Result<std::optional<std::string>> NotesSnapshot::read(const std::string& commit_sha) const {
+  if (!commit_) return std::optional<std::string>{};
+  git_oid target;
+  if (git_oid_fromstr(&target, commit_sha.c_str()) != 0)
+    return make_error(ExitCode::kUsage, "BAD_COMMIT_ID", "notes", "not a full commit id: " + commit_sha);
+  return read_in(repo_, commit_.get(), target);
+}
+
 Result<NotesWriteStats> update_notes(const Repo& repo, const std::map<std::string, NoteUpdate>& updates,
                                      const std::string& message, const std::string& ref,
                                      const std::string& merge_parent) {

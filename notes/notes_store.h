@@ -6,12 +6,15 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/util/result.h"
 #include "notes/handle.h"
+
+struct git_commit;
 
 namespace ot::git {
 
@@ -46,6 +49,21 @@ Status set_ref_cas(const Repo& repo, const std::string& ref, const std::string& 
 // Replaces the note on one commit (empty text removes it).
 Status write_note(const Repo& repo, const std::string& commit_sha, const std::string& text,
                   const std::string& ref = kNotesRef);
+
+// Many reads from one state of a notes ref: the ref is resolved and its commit
+// parsed once (read_note does both on every call). For whole-file blame, which asks
+// for the note of every origin commit.
+class NotesSnapshot {
+ public:
+  // An absent ref gives an empty snapshot (every read answers "no note").
+  static Result<NotesSnapshot> open(const Repo& repo, const std::string& ref = kNotesRef);
+  bool empty() const { return commit_ == nullptr; }
+  Result<std::optional<std::string>> read(const std::string& commit_sha) const;
+
+ private:
+  git_repository* repo_ = nullptr;
+  std::shared_ptr<git_commit> commit_;
+};
 
 struct NoteEntry {
   std::string commit_sha;

@@ -45,12 +45,18 @@ AttributionIndex::Entry& AttributionIndex::load(const std::string& sha) {
   auto it = cache_.find(sha);
   if (it != cache_.end()) return it->second;
   Entry e;
-  auto ours = git::read_note(repo_, sha);
+  if (!ours_) {
+    auto o = git::NotesSnapshot::open(repo_);
+    auto a = git::NotesSnapshot::open(repo_, kGitAiNotesRef);
+    ours_ = o.ok() ? std::move(*o) : git::NotesSnapshot();
+    ai_ = a.ok() ? std::move(*a) : git::NotesSnapshot();
+  }
+  auto ours = ours_->read(sha);
   if (ours.ok() && *ours) {
     e.ours = true;
     e.facts = parse_note(**ours).facts;
   }
-  auto ai = git::read_note(repo_, sha, kGitAiNotesRef);
+  auto ai = ai_->read(sha);
   if (ai.ok() && *ai) e.ai = parse_gitai_note(**ai);
   return cache_.emplace(sha, std::move(e)).first->second;
 }

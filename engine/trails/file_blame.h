@@ -26,6 +26,7 @@
 #include "engine/util/result.h"
 #include "notes/handle.h"
 #include "notes/line_blame.h"
+#include "notes/notes_store.h"
 
 namespace ot::trails {
 
@@ -59,6 +60,8 @@ class AttributionIndex {
   Entry& load(const std::string& sha);
   bool hook_saw(const std::string& sha);
   const git::Repo& repo_;
+  // Both notes refs resolved once, on first use (one ref lookup + commit parse each).
+  std::optional<git::NotesSnapshot> ours_, ai_;
   std::map<std::string, Entry> cache_;
   std::optional<std::set<std::string>> hook_clean_;  // commits our post-commit hook fully processed
 };

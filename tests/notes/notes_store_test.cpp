@@ -95,3 +95,31 @@ TEST_CASE("concurrent note writers never lose an update (compare-and-swap)", "[n
     REQUIRE(std::count(n->value().begin(), n->value().end(), '\n') == 9);  // 1 + 8 appended lines
   }
 }
+
+TEST_CASE("NotesSnapshot reads what read_note reads, from the state it was opened on", "[notes][store]") {
+  TempRepo t;
+  t.write("a.txt", "a\n");
+  std::string a = t.commit("a");
+  t.write("b.txt", "b\n");
+  std::string b = t.commit("b");
+  auto repo = ot::git::Repo::open(t.dir());
+  REQUIRE(repo.ok());
+  auto none = ot::git::NotesSnapshot::open(*repo);
+  REQUIRE(none.ok());
+  REQUIRE(none->empty());
+  REQUIRE_FALSE(none->read(a)->has_value());
+  REQUIRE(ot::git::write_note(*repo, a, "first\n").ok());
+  auto snap = ot::git::NotesSnapshot::open(*repo);
+  REQUIRE(snap.ok());
+  REQUIRE_FALSE(snap->empty());
+  REQUIRE(snap->read(a)->value() == *ot::git::read_note(*repo, a).value());
+  REQUIRE_FALSE(snap->read(b)->has_value());
+  // A later write moves the ref, not the snapshot.
+  REQUIRE(ot::git::write_note(*repo, b, "second\n").ok());
+  REQUIRE_FALSE(snap->read(b)->has_value());
+  REQUIRE(ot::git::read_note(*repo, b)->value() == "second\n");
+  REQUIRE_FALSE(snap->read("not-a-sha").ok());
+  // Another ref (git-ai's) is read the same way.
+  REQUIRE(ot::git::write_note(*repo, a, "ai\n", "refs/notes/ai").ok());
+  REQUIRE(ot::git::NotesSnapshot::open(*repo, "refs/notes/ai")->read(a)->value() == "ai\n");
+}
