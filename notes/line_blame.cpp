@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -72,16 +74,21 @@ Result<GitRun> run_git_capture(const Repo& repo, const std::vector<std::string>&
   std::vector<char*> argv;
   for (auto& a : full) argv.push_back(a.data());
   argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) return make_error(ExitCode::kResource, "SPAWN_FAILED", "blame", "cannot start git");
-  if (pid == 0) {
-    dup2(out_fd[1], 1);
-    dup2(err_fd[1], 2);
+  // posix_spawn (vfork-style in glibc): no copy of our page tables for a child that
+  // only execs git — measurable for a short command like blame.
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, out_fd[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err_fd[1], 2);
+  for (int fd : {out_fd[0], out_fd[1], err_fd[0], err_fd[1]}) posix_spawn_file_actions_addclose(&fa, fd);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  int src = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (src != 0) {
     close(out_fd[0]), close(out_fd[1]), close(err_fd[0]), close(err_fd[1]);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
-    execvp("git", argv.data());
-    _exit(127);
+    if (src == ENOENT) return make_error(ExitCode::kUnavailable, "GIT_NOT_FOUND", "blame", "the git program is not on PATH");
+    return make_error(ExitCode::kResource, "SPAWN_FAILED", "blame", "cannot start git");
   }
   close(out_fd[1]);
   close(err_fd[1]);
