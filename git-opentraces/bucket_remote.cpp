@@ -1,5 +1,6 @@
 // bucket remote connect|status|disconnect, bucket push, bucket pull: the team bucket
 // remote (engine/sync/bucket_remote.h). Progress goes to stderr; results to stdout.
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -124,6 +125,31 @@ void run_pull() {
 }
 
 }  // namespace
+
+void register_remote_reads(CLI::App& root) {
+  auto add = [](CLI::App* cmd) {
+    if (!cmd) return;
+    // Runs while the flags are processed, before the command's own callback opens a bucket.
+    cmd->add_flag_callback(
+        "--remote",
+        [] {
+          auto view = cli::unwrap(sync::refresh_remote_view(progress_line));
+          ::setenv("OPENTRACES_HOME", view.c_str(), 1);
+        },
+        "Read the team bucket remote (bucket remote connect) instead of the local bucket");
+  };
+  auto find = [](CLI::App* parent, const char* name) -> CLI::App* {
+    try {
+      return parent ? parent->get_subcommand(name) : nullptr;
+    } catch (const CLI::OptionNotFound&) {
+      return nullptr;
+    }
+  };
+  CLI::App* trace = find(&root, "trace");
+  add(find(trace, "query"));
+  add(find(trace, "get"));
+  add(find(&root, "ctx"));
+}
 
 void register_bucket_remote(CLI::App& group) {
   CLI::App* remote = cli::add_command(group, "remote", "Connect the bucket to a team remote (git remote or private Hub dataset)",

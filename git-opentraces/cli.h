@@ -96,6 +96,7 @@ void register_trace_inspect(CLI::App& trace_group);   // trace get/map/slice/ski
 void register_trace_export(CLI::App& trace_group);    // trace export (trace_export.cpp)
 void register_bucket_security(CLI::App& bucket_group);  // bucket security ... (bucket_security.cpp)
 void register_bucket_remote(CLI::App& bucket_group);    // bucket remote/push/pull (bucket_remote.cpp)
+void register_remote_reads(CLI::App& root);             // --remote on trace query|get, ctx (bucket_remote.cpp)
 void register_dataset_remote(CLI::App& dataset_group);  // dataset remote/publish (dataset_remote.cpp)
 void register_trail_pr(CLI::App& trail_group);        // trail pr render/create/update (trail_pr.cpp)
 // Adds post-commit / post-rewrite / pre-push under the hidden `hook` group.

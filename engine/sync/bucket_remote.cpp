@@ -417,4 +417,36 @@ Result<PullReport> pull(bucket::Bucket& b, const std::function<void(const std::s
   return rep;
 }
 
+Result<fs::path> refresh_remote_view(const std::function<void(const std::string&)>& progress) {
+  auto say = [&](const std::string& line) {
+    if (progress) progress(line);
+  };
+  auto r = load_remote();
+  if (!r.ok()) return r.error();
+  auto t = transport_for(*r);
+  if (!t.ok()) return t.error();
+  Transport& remote_store = **t;
+  say("fetching the remote bucket from " + remote_store.describe());
+  auto head = remote_store.fetch();
+  if (!head.ok()) return head.error();
+  if (!head->has_bucket)
+    return make_error(ExitCode::kResource, "REMOTE_MISSING", "--remote", remote_store.describe() + " holds no bucket yet",
+                      "push one first: `git opentraces bucket push`");
+  fs::path view_home = ot_home() / "remotes" / "view";
+  OT_TRY_STATUS(ensure_dir(view_home, 0700));
+  auto view = bucket::Bucket::open(view_home / "bucket");
+  if (!view.ok()) return view.error();
+  auto remote_digest = remote_digest_at(remote_store, head->id);
+  if (!remote_digest.ok()) return remote_digest.error();
+  if (local_digest(**view) != *remote_digest) {
+    Scratch scratch("view");
+    say("reading the remote bucket (" + head->id.substr(0, 12) + ")");
+    auto tree = remote_store.materialize(head->id, scratch.dir / "remote", nullptr);
+    if (!tree.ok()) return tree.error();
+    auto imp = (*view)->import_from(*tree);
+    if (!imp.ok()) return imp.error();
+  }
+  return view_home;
+}
+
 }  // namespace ot::sync

@@ -97,4 +97,10 @@ struct PullReport {
 // REMOTE_MISSING (exit 6) when the remote has no bucket.
 Result<PullReport> pull(bucket::Bucket& bucket, const std::function<void(const std::string&)>& progress);
 
+// `--remote` reads (trace query|get, ctx): the configured remote's bucket merged into a
+// read-only view bucket kept beside the local one ($OPENTRACES_HOME/remotes/view/bucket),
+// refreshed from the remote on every call. Returns the view's home directory; point
+// OPENTRACES_HOME at it for the read. The local bucket is not touched.
+Result<std::filesystem::path> refresh_remote_view(const std::function<void(const std::string&)>& progress);
+
 }  // namespace ot::sync

@@ -111,6 +111,26 @@ assert_eq "$a_out" "$OUT" "B's ctx matches A's"
 as_b bucket pull --json
 assert_eq "current" "$(jq_out .state)" "second pull moves nothing"
 
+# --- --remote reads the remote without pulling into the local bucket
+home_before=$OPENTRACES_HOME
+export OPENTRACES_HOME="$T/c"
+run_ot bucket remote connect "git:$URL" --json
+run_ot trace get $CC_BUGFIX --json
+assert_rc 6 "C's own bucket does not hold the trace"
+run_ot trace get $CC_BUGFIX --remote --json
+assert_rc 0 "trace get --remote"
+as_a trace get $CC_BUGFIX --json; a_out="$OUT"
+OPENTRACES_HOME="$T/c" run_ot trace get $CC_BUGFIX --remote --json
+assert_eq "$a_out" "$OUT" "--remote shows what A captured"
+OPENTRACES_HOME="$T/c" run_ot trace query --agent claude-code --remote --json
+assert_rc 0 "trace query --remote"
+assert_eq "3" "$(jq_out .total)" "--remote query sees the remote's traces"
+OPENTRACES_HOME="$T/c" run_ot ctx $CC_CALC:1 --remote --json
+assert_rc 0 "ctx --remote"
+OPENTRACES_HOME="$T/c" run_ot bucket list --count --json
+assert_eq "0" "$(jq_out .total)" "the local bucket stayed empty"
+export OPENTRACES_HOME=$home_before
+
 # --- B adds a trace and pushes; A is behind, is refused, pulls the union
 capture_clear b "$S/claude-code/cc-subagent.jsonl"
 as_b bucket remote status --json
