@@ -18,6 +18,13 @@ void progress_line(const std::string& line) {
   if (!cli::globals().json || !cli::globals().stdout_tty) std::cerr << "bucket: " << line << "\n";
 }
 
+// The envelope of `schema` with the payload's fields after status and schema_version.
+void emit_payload(std::string_view schema, const json& payload) {
+  auto doc = cli::envelope(schema);
+  for (auto& [k, v] : payload.items()) doc[k] = v;
+  cli::emit_json(doc);
+}
+
 std::string short_digest(const std::string& d) { return d.size() > 19 ? d.substr(0, 19) : d; }
 
 // One line per state, saying what to do next.
@@ -64,11 +71,9 @@ void run_remote_status(bool offline) {
   auto b = cli::unwrap(bucket::open_and_drain());
   auto s = cli::unwrap(sync::status(*b, offline));
   if (cli::globals().json) {
-    auto doc = cli::envelope(kRemoteSchema);
-    const json payload = s.to_json();  // items() must not outlive it
-    for (auto& [k, v] : payload.items()) doc[k] = v;
-    doc["advice"] = advice(s.state);
-    cli::emit_json(doc);
+    json payload = s.to_json();
+    payload["advice"] = advice(s.state);
+    emit_payload(kRemoteSchema, payload);
     return;
   }
   print_status(s);
@@ -93,10 +98,7 @@ void run_push(bool force) {
   o.progress = progress_line;
   auto rep = cli::unwrap(sync::push(*b, o));
   if (cli::globals().json) {
-    auto doc = cli::envelope("opentraces.bucket.push.v1");
-    const json payload = rep.to_json();  // items() must not outlive it
-    for (auto& [k, v] : payload.items()) doc[k] = v;
-    cli::emit_json(doc);
+    emit_payload("opentraces.bucket.push.v1", rep.to_json());
     return;
   }
   if (rep.state == "current")
@@ -111,10 +113,7 @@ void run_pull() {
   auto b = cli::unwrap(bucket::open_and_drain());
   auto rep = cli::unwrap(sync::pull(*b, progress_line));
   if (cli::globals().json) {
-    auto doc = cli::envelope("opentraces.bucket.pull.v1");
-    const json payload = rep.to_json();  // items() must not outlive it
-    for (auto& [k, v] : payload.items()) doc[k] = v;
-    cli::emit_json(doc);
+    emit_payload("opentraces.bucket.pull.v1", rep.to_json());
     return;
   }
   if (rep.state == "current")

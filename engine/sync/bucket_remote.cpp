@@ -58,17 +58,55 @@ Result<std::unique_ptr<Transport>> transport_for(const RemoteConfig& r) {
   return open_transport(r);
 }
 
-// bucket_digest of the portable manifest at `commit`.
-Result<std::string> remote_digest_at(Transport& t, const std::string& commit) {
+// The portable manifest at `commit` (its bucket_digest names the remote's content).
+Result<json> remote_manifest_at(Transport& t, const std::string& commit) {
   auto m = t.read_file(commit, "manifest.json");
   if (!m.ok()) return m.error();
   if (!*m)
     return make_error(ExitCode::kResource, "REMOTE_CORRUPT", "bucket remote",
                       "the remote bucket commit " + commit.substr(0, 12) + " has no manifest.json",
                       "the remote holds something other than a portable bucket; check what was pushed there");
-  auto j = parse_json(**m, "remote manifest.json");
-  if (!j.ok()) return j.error();
-  return j->value("bucket_digest", "");
+  return parse_json(**m, "remote manifest.json");
+}
+
+// The configured remote, opened and fetched: what push, pull and --remote start from.
+struct Fetched {
+  RemoteConfig remote;
+  std::unique_ptr<Transport> store;
+  Transport::Head head;
+  json manifest = json::object();  // the remote's portable manifest ({} when it has no bucket)
+  std::string digest() const { return manifest.value("bucket_digest", ""); }
+};
+
+Result<Fetched> open_and_fetch(const std::function<void(const std::string&)>& say) {
+  auto r = load_remote();
+  if (!r.ok()) return r.error();
+  auto t = transport_for(*r);
+  if (!t.ok()) return t.error();
+  Fetched f{*r, std::move(t).value(), {}, json::object()};
+  if (say) say("fetching the remote bucket from " + f.store->describe());
+  auto head = f.store->fetch();
+  if (!head.ok()) return head.error();
+  f.head = *head;
+  if (f.head.has_bucket) {
+    auto m = remote_manifest_at(*f.store, f.head.id);
+    if (!m.ok()) return m.error();
+    f.manifest = std::move(m).value();
+  }
+  return f;
+}
+
+Error remote_missing(const Fetched& f, const std::string& kind) {
+  return make_error(ExitCode::kResource, "REMOTE_MISSING", kind, f.store->describe() + " holds no bucket yet",
+                    "push one first: `git opentraces bucket push`");
+}
+
+// Imports the remote tree at `head` into `b` (a union: nothing in `b` is removed).
+Result<bucket::ImportReport> merge_remote(Transport& store, const std::string& head, bucket::Bucket& b,
+                                          const fs::path& scratch, int* files_downloaded) {
+  auto tree = store.materialize(head, scratch, files_downloaded);
+  if (!tree.ok()) return tree.error();
+  return b.import_from(*tree);
 }
 
 std::string local_digest(bucket::Bucket& b) {
@@ -88,6 +126,11 @@ struct Scratch {
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
+};
+
+// One trace the gate kept back: it refuses the push.
+struct Withheld {
+  std::string trace_id, reason, detail;
 };
 
 // manifest rows by trace id.
@@ -264,9 +307,9 @@ Result<SyncStatus> status(bucket::Bucket& b, bool offline) {
   }
   if (head.has_bucket) {
     s.remote_head = head.id;
-    auto d = remote_digest_at(**t, head.id);
-    if (!d.ok()) return fail(d.error());
-    s.remote_digest = *d;
+    auto m = remote_manifest_at(**t, head.id);
+    if (!m.ok()) return fail(m.error());
+    s.remote_digest = m->value("bucket_digest", "");
   }
   s.state = classify(s.local_digest, s.remote_digest, s.last_sync_digest, !head.has_bucket);
   return s;
@@ -289,56 +332,31 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
   auto say = [&](const std::string& line) {
     if (o.progress) o.progress(line);
   };
-  auto r = load_remote();
-  if (!r.ok()) return r.error();
-  auto t = transport_for(*r);
-  if (!t.ok()) return t.error();
-  Transport& remote_store = **t;
+  auto fetched = open_and_fetch(o.progress);
+  if (!fetched.ok()) return fetched.error();
+  Fetched& f = *fetched;
   PushReport rep;
-  rep.provider = r->provider;
-  rep.url = r->url;
-
-  say("fetching the remote bucket from " + remote_store.describe());
-  auto head = remote_store.fetch();
-  if (!head.ok()) return head.error();
+  rep.provider = f.remote.provider;
+  rep.url = f.remote.url;
   json sync_state = load_sync_state();
-  std::string last = last_sync_digest(*r, sync_state);
+  std::string last = last_sync_digest(f.remote, sync_state);
   std::string last_commit = last.empty() ? "" : sync_state.value("commit", "");
-  std::string remote_digest;
-  if (head->has_bucket) {
-    auto d = remote_digest_at(remote_store, head->id);
-    if (!d.ok()) return d.error();
-    remote_digest = *d;
-  }
-  std::string state = classify(local_digest(b), remote_digest, last, !head->has_bucket);
+  std::string state = classify(local_digest(b), f.digest(), last, !f.head.has_bucket);
   if ((state == "remote_ahead" || state == "diverged") && !o.force)
     return make_error(ExitCode::kResource, "REMOTE_AHEAD", "bucket push",
                       "the remote bucket has traces this one lacks (state " + state + ")",
                       "run `git opentraces bucket pull` first, or `bucket push --force` to merge and push in one go");
 
-  Transport::Head remote = *head;
   for (int attempt = 1; attempt <= kMaxPushAttempts; attempt++) {
     rep.attempts = attempt;
     Scratch scratch("push");
-    json remote_manifest = json::object();
-    if (remote.has_bucket) {
-      // The remote's content joins the local bucket first: the pushed tree is the union.
-      // Skipped when the remote is still the commit of our last sync: we hold all of it.
-      if (remote.id != last_commit) {
-        say("merging the remote bucket (" + remote.id.substr(0, 12) + ") into the local one");
-        auto tree = remote_store.materialize(remote.id, scratch.dir / "remote", nullptr);
-        if (!tree.ok()) return tree.error();
-        auto imp = b.import_from(*tree);
-        if (!imp.ok()) return imp.error();
-        rep.merged_generations += static_cast<int>(imp->generations_added);
-      }
-      auto m = remote_store.read_file(remote.id, "manifest.json");
-      if (!m.ok()) return m.error();
-      if (*m) {
-        auto parsed = parse_json(**m, "remote manifest.json");
-        if (!parsed.ok()) return parsed.error();
-        remote_manifest = std::move(parsed).value();
-      }
+    // The remote's content joins the local bucket first: the pushed tree is the union.
+    // Skipped when the remote is still the commit of our last sync: we hold all of it.
+    if (f.head.has_bucket && f.head.id != last_commit) {
+      say("merging the remote bucket (" + f.head.id.substr(0, 12) + ") into the local one");
+      auto imp = merge_remote(*f.store, f.head.id, b, scratch.dir / "remote", nullptr);
+      if (!imp.ok()) return imp.error();
+      rep.merged_generations += static_cast<int>(imp->generations_added);
     }
     say("writing the portable bucket");
     auto exp = b.export_to(scratch.dir / "local");
@@ -346,7 +364,7 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
     auto manifest = read_manifest(scratch.dir / "local");
     if (!manifest.ok()) return manifest.error();
     say("checking the security gate");
-    auto withheld = gate_changes(b, *manifest, remote_manifest);
+    auto withheld = gate_changes(b, *manifest, f.manifest);
     if (!withheld.ok()) return withheld.error();
     if (!withheld->empty()) return withheld_error(*withheld);
 
@@ -354,7 +372,7 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
     rep.traces = static_cast<int>(exp->traces);
     if (attempt == 1) test_pause_before_push();
     say("sending what changed");
-    auto sent = remote_store.publish(scratch.dir / "local", remote.id,
+    auto sent = f.store->publish(scratch.dir / "local", f.head.id,
                                      "opentraces bucket: " + std::to_string(exp->traces) + " trace(s)\n\nbucket_digest " +
                                          exp->bucket_digest + "\n");
     if (!sent.ok()) return sent.error();
@@ -362,13 +380,13 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
       rep.commit = sent->head;
       rep.state = sent->changed ? "pushed" : "current";
       rep.files_uploaded = sent->changed ? sent->files : 0;
-      OT_TRY_STATUS(save_sync_state(*r, rep.digest, rep.digest, "push", rep.commit));
+      OT_TRY_STATUS(save_sync_state(f.remote, rep.digest, rep.digest, "push", rep.commit));
       return rep;
     }
     say("the remote moved meanwhile; fetching and merging again");
-    auto again = remote_store.fetch();
+    auto again = open_and_fetch(nullptr);
     if (!again.ok()) return again.error();
-    remote = *again;
+    f = std::move(again).value();
   }
   return make_error(ExitCode::kResource, "PUSH_CONTENDED", "bucket push",
                     "the remote kept moving: " + std::to_string(kMaxPushAttempts) + " attempts lost the race",
@@ -376,35 +394,21 @@ Result<PushReport> push(bucket::Bucket& b, const PushOptions& o) {
 }
 
 Result<PullReport> pull(bucket::Bucket& b, const std::function<void(const std::string&)>& progress) {
-  auto say = [&](const std::string& line) {
-    if (progress) progress(line);
-  };
-  auto r = load_remote();
-  if (!r.ok()) return r.error();
-  auto t = transport_for(*r);
-  if (!t.ok()) return t.error();
-  Transport& remote_store = **t;
+  auto fetched = open_and_fetch(progress);
+  if (!fetched.ok()) return fetched.error();
+  Fetched& f = *fetched;
+  if (!f.head.has_bucket) return remote_missing(f, "bucket pull");
   PullReport rep;
-  rep.provider = r->provider;
-  rep.url = r->url;
-  say("fetching the remote bucket from " + remote_store.describe());
-  auto head = remote_store.fetch();
-  if (!head.ok()) return head.error();
-  if (!head->has_bucket)
-    return make_error(ExitCode::kResource, "REMOTE_MISSING", "bucket pull", remote_store.describe() + " holds no bucket yet",
-                      "push one first: `git opentraces bucket push`");
-  auto remote_digest = remote_digest_at(remote_store, head->id);
-  if (!remote_digest.ok()) return remote_digest.error();
-  rep.commit = head->id;
-  rep.remote_digest = *remote_digest;
-  if (local_digest(b) == *remote_digest) {
+  rep.provider = f.remote.provider;
+  rep.url = f.remote.url;
+  rep.commit = f.head.id;
+  rep.remote_digest = f.digest();
+  if (local_digest(b) == rep.remote_digest) {
     rep.state = "current";
   } else {
     Scratch scratch("pull");
-    say("reading the remote bucket (" + head->id.substr(0, 12) + ")");
-    auto tree = remote_store.materialize(head->id, scratch.dir / "remote", &rep.files_downloaded);
-    if (!tree.ok()) return tree.error();
-    auto imp = b.import_from(*tree);
+    if (progress) progress("reading the remote bucket (" + f.head.id.substr(0, 12) + ")");
+    auto imp = merge_remote(*f.store, f.head.id, b, scratch.dir / "remote", &rep.files_downloaded);
     if (!imp.ok()) return imp.error();
     rep.state = "pulled";
     rep.traces = static_cast<int>(imp->traces);
@@ -413,37 +417,23 @@ Result<PullReport> pull(bucket::Bucket& b, const std::function<void(const std::s
   }
   rep.digest = local_digest(b);
   // The last sync is the remote state now merged: local extras still show as local_ahead.
-  OT_TRY_STATUS(save_sync_state(*r, *remote_digest, *remote_digest, "pull", head->id));
+  OT_TRY_STATUS(save_sync_state(f.remote, rep.remote_digest, rep.remote_digest, "pull", f.head.id));
   return rep;
 }
 
 Result<fs::path> refresh_remote_view(const std::function<void(const std::string&)>& progress) {
-  auto say = [&](const std::string& line) {
-    if (progress) progress(line);
-  };
-  auto r = load_remote();
-  if (!r.ok()) return r.error();
-  auto t = transport_for(*r);
-  if (!t.ok()) return t.error();
-  Transport& remote_store = **t;
-  say("fetching the remote bucket from " + remote_store.describe());
-  auto head = remote_store.fetch();
-  if (!head.ok()) return head.error();
-  if (!head->has_bucket)
-    return make_error(ExitCode::kResource, "REMOTE_MISSING", "--remote", remote_store.describe() + " holds no bucket yet",
-                      "push one first: `git opentraces bucket push`");
+  auto fetched = open_and_fetch(progress);
+  if (!fetched.ok()) return fetched.error();
+  Fetched& f = *fetched;
+  if (!f.head.has_bucket) return remote_missing(f, "--remote");
   fs::path view_home = ot_home() / "remotes" / "view";
   OT_TRY_STATUS(ensure_dir(view_home, 0700));
   auto view = bucket::Bucket::open(view_home / "bucket");
   if (!view.ok()) return view.error();
-  auto remote_digest = remote_digest_at(remote_store, head->id);
-  if (!remote_digest.ok()) return remote_digest.error();
-  if (local_digest(**view) != *remote_digest) {
+  if (local_digest(**view) != f.digest()) {
     Scratch scratch("view");
-    say("reading the remote bucket (" + head->id.substr(0, 12) + ")");
-    auto tree = remote_store.materialize(head->id, scratch.dir / "remote", nullptr);
-    if (!tree.ok()) return tree.error();
-    auto imp = (*view)->import_from(*tree);
+    if (progress) progress("reading the remote bucket (" + f.head.id.substr(0, 12) + ")");
+    auto imp = merge_remote(*f.store, f.head.id, **view, scratch.dir / "remote", nullptr);
     if (!imp.ok()) return imp.error();
   }
   return view_home;

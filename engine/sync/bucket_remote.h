@@ -42,9 +42,8 @@ struct ConnectReport {
 Result<ConnectReport> connect(std::string_view spec, const std::filesystem::path& cwd);
 Status disconnect();
 
-// Sync states exactly as the reference classifies them.
-inline constexpr std::string_view kStates[] = {"unconfigured", "missing", "current",  "local_ahead",
-                                               "remote_ahead", "diverged", "different", "error"};
+// Sync states exactly as the reference classifies them (unconfigured and error come from
+// status()): missing, current, local_ahead, remote_ahead, diverged, different.
 // local/remote/last digests; remote "" with remote_missing = no bucket on the remote.
 std::string classify(const std::string& local, const std::string& remote, const std::string& last_sync,
                      bool remote_missing);
@@ -61,11 +60,6 @@ struct SyncStatus {
 };
 // `offline` uses the remote head of the last fetch (what `bucket status` shows).
 Result<SyncStatus> status(bucket::Bucket& bucket, bool offline);
-
-// One trace the gate kept back: it refuses the push.
-struct Withheld {
-  std::string trace_id, reason, detail;
-};
 
 struct PushOptions {
   bool force = false;                                  // push even when the remote is ahead or diverged

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <utility>
 
 #include "engine/hub/client.h"
 #include "engine/hub/remotes.h"
@@ -110,8 +111,12 @@ class HfTransport : public Transport {
     if (!info.ok()) return info.error();
     Head h{info->sha, false};
     auto m = client_->download(repo_, "manifest.json", h.id);
-    if (m.ok()) h.has_bucket = true;
-    else if (m.error().code != "HUB_NOT_FOUND") return m.error();
+    if (m.ok()) {
+      h.has_bucket = true;
+      manifest_ = {h.id, std::move(m).value()};  // read_file(head, "manifest.json") reuses it
+    } else if (m.error().code != "HUB_NOT_FOUND") {
+      return m.error();
+    }
     (void)ensure_dir(mirror_, 0700);
     (void)write_file_atomic(mirror_ / "HEAD", h.id + (h.has_bucket ? " bucket\n" : "\n"), 0600);
     return h;
@@ -125,6 +130,7 @@ class HfTransport : public Transport {
     return h;
   }
   Result<std::optional<std::string>> read_file(const std::string& head, const std::string& path) override {
+    if (path == "manifest.json" && manifest_.first == head) return std::optional<std::string>(manifest_.second);
     auto r = client_->download(repo_, path, head);
     if (r.ok()) return std::optional<std::string>(std::move(r).value());
     if (r.error().code == "HUB_NOT_FOUND") return std::optional<std::string>();
@@ -229,6 +235,7 @@ class HfTransport : public Transport {
   std::unique_ptr<hub::Client> client_;
   hub::RepoId repo_;
   fs::path mirror_;
+  std::pair<std::string, std::string> manifest_;  // {head, bytes} of the last fetch
 };
 
 }  // namespace
