@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "engine/util/fs.h"
@@ -13,6 +14,15 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kNetworkTimeoutMs = 10 * 60 * 1000;
+
+// OT_GIT_NETWORK_TIMEOUT_MS overrides the limit (tests use it to fault a hung remote).
+int network_timeout_ms() {
+  const char* v = std::getenv("OT_GIT_NETWORK_TIMEOUT_MS");
+  if (v == nullptr || *v == '\0') return kNetworkTimeoutMs;
+  char* end = nullptr;
+  long ms = std::strtol(v, &end, 10);
+  return (end != nullptr && *end == '\0' && ms > 0 && ms < kNetworkTimeoutMs) ? static_cast<int>(ms) : kNetworkTimeoutMs;
+}
 
 // What a hook or the user's shell may have set that would point git elsewhere.
 const std::vector<std::string> kInheritedGitEnv = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
@@ -33,7 +43,7 @@ GitCall plain(std::vector<std::string> args) {
 }
 GitCall network(std::vector<std::string> args) {
   GitCall c = plain(std::move(args));
-  c.timeout_ms = kNetworkTimeoutMs;
+  c.timeout_ms = network_timeout_ms();
   return c;
 }
 GitCall with_index(std::vector<std::string> args, const fs::path& index, const fs::path& work_tree = {}) {
@@ -223,6 +233,17 @@ Result<BucketTransport::PushOutcome> BucketTransport::push(const std::string& co
   }
   // "[rejected] (fetch first|non-fast-forward)", or a concurrent pusher held the ref lock.
   const std::string all = r->out + r->err;
+  // A server policy (a hook, a protected ref) refusing the push is not a race: retrying
+  // cannot help, so it is reported with the server's own words.
+  if (all.find("hook declined") != std::string::npos || all.find("denied") != std::string::npos ||
+      all.find("protected") != std::string::npos) {
+    Error e = git_failed("pushing the bucket to " + url_, *r);
+    e.code = "REMOTE_REJECTED";
+    e.hint = "the remote's message is above; ask its admin to allow pushes to " + std::string(kBucketRef) +
+             ", then run `git opentraces bucket push` again";
+    e.retryable = false;
+    return e;
+  }
   if (all.find("[rejected]") != std::string::npos || all.find("[remote rejected]") != std::string::npos ||
       all.find("cannot lock ref") != std::string::npos)
     return PushOutcome::kRejected;

@@ -94,4 +94,59 @@ as_b bucket pull --json
 as_b bucket list --count --json
 assert_eq "5" "$(jq_out .total)" "B ends with the union"
 
+# --- a failure in each pass of a push (preupload, LFS batch, LFS upload, commit; 5xx,
+# timeouts, dropped connections): the remote manifest stays the old, consistent one (every
+# trace it names is readable) until a rerun completes. OT_HUB_LFS_THRESHOLD=1 sends every
+# file through LFS so that its two passes are exercised too.
+export OT_HUB_LFS_THRESHOLD=1
+consistent() {  # $1: what; the manifest is unchanged and a reader pulls it whole
+  assert_eq "$before" "$(remote_manifest | jq -r .bucket_digest)" "$1: the remote manifest is unchanged"
+  as_b bucket pull --json
+  assert_rc 0 "$1: a reader still pulls a consistent bucket"
+  as_b bucket verify --full --json
+  assert_rc 0 "$1: what the reader pulled verifies"
+}
+fault_round() {  # $1: what, $2: the fault (JSON), $3: the session to add first
+  capture_clear a "$3"
+  before=$(remote_manifest | jq -r .bucket_digest)
+  hubsim_clear_faults
+  hubsim_fault "$2"
+  OT_HUB_ATTEMPTS=2 OT_HUB_TIMEOUT_MS=1500 as_a bucket push --json
+  assert_rc 3 "$1: the push fails"
+  consistent "$1"
+  hubsim_clear_faults
+  as_a bucket push --json
+  assert_rc 0 "$1: a rerun completes"
+  as_a bucket remote status --json
+  assert_eq "current" "$(jq_out .state)" "$1: current after the rerun"
+}
+fault_round "preupload 500" '{"method":"POST","path":"/preupload/","action":"status","status":500,"times":-1}' \
+  "$S/codex/codex-bugfix.jsonl"
+fault_round "LFS batch 502" '{"method":"POST","path":"/info/lfs/objects/batch","action":"status","status":502,"times":-1}' \
+  "$S/pi/pi-calc.jsonl"
+fault_round "LFS upload dropped" '{"method":"PUT","action":"drop","times":-1}' \
+  "$OT_FIXTURES/crafted/cc-clean.jsonl"
+# The slowed commits are answered long after the client gave up; by then their pinned parent
+# is stale, so the simulator refuses them and they can never land behind the rerun.
+fault_round "commit timeout" '{"method":"POST","path":"/commit/","action":"slow","delay_ms":30000,"times":-1}' \
+  "$OT_FIXTURES/crafted/cc-signals.jsonl"
+# The commit is applied but its answer is lost: the rerun finds the remote already holds it.
+as_a capture ingest "$S/claude-code/cc-waste.jsonl" --json  # the clean cc-waste replaces the seeded one
+as_a bucket security run --all --json
+hubsim_clear_faults
+hubsim_fault '{"method":"POST","path":"/commit/","action":"drop_after","times":-1}'
+OT_HUB_ATTEMPTS=2 as_a bucket push --json
+assert_rc 3 "commit answer lost: the push reports a failure"
+hubsim_clear_faults
+as_b bucket pull --json
+assert_rc 0 "commit answer lost: a reader pulls the applied commit"
+as_a bucket push --json
+assert_rc 0 "commit answer lost: a rerun completes"
+as_a bucket remote status --json
+assert_eq "current" "$(jq_out .state)" "commit answer lost: current after the rerun"
+as_a bucket list --count --json; na=$(jq_out .total)
+as_b bucket pull --json
+as_b bucket list --count --json
+assert_eq "$na" "$(jq_out .total)" "B ends with every trace A pushed"
+
 finish

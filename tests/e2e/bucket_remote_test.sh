@@ -188,6 +188,29 @@ assert_eq "$da" "$db" "same content, same digest"
 as_a bucket verify --full --json
 assert_rc 0 "A's merged bucket verifies"
 
+# --- faults on the remote: a refusing server and a hung one. The remote ref does not move,
+# readers still pull the old bucket whole, and a rerun completes once the remote is back.
+git_fault_round() {  # $1: what, $2: the pre-receive hook's body, $3: a session to add, $4: error code
+  capture_clear a "$3"
+  local before; before=$(remote_head)
+  printf '#!/bin/sh\n%s\n' "$2" > "$REMOTE/hooks/pre-receive"; chmod +x "$REMOTE/hooks/pre-receive"
+  OT_GIT_NETWORK_TIMEOUT_MS=2000 as_a bucket push --json
+  assert_rc 3 "$1: the push fails"
+  assert_eq "$4" "$(jq_out .error.code)" "$1: error code"
+  assert_eq "$before" "$(remote_head)" "$1: the remote ref did not move"
+  as_b bucket pull --json
+  assert_rc 0 "$1: a reader still pulls"
+  as_b bucket verify --full --json
+  assert_rc 0 "$1: what the reader pulled verifies"
+  rm -f "$REMOTE/hooks/pre-receive"
+  as_a bucket push --json
+  assert_rc 0 "$1: a rerun completes"
+  as_a bucket remote status --json
+  assert_eq "current" "$(jq_out .state)" "$1: current after the rerun"
+}
+git_fault_round "the remote refuses" 'echo "disk full" >&2; exit 1' "$OT_FIXTURES/crafted/cc-signals.jsonl" REMOTE_REJECTED
+git_fault_round "the remote hangs" 'sleep 30' "$S/claude-code/cc-waste.jsonl" PUSH_FAILED  # clean: a new generation of the seeded trace
+
 # --- sync policy on-commit: the post-commit hook pushes in the background
 as_a config set bucket.remote.sync_policy on-commit --json
 assert_rc 0 "sync policy on-commit"
