@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 
 struct IngestArgs {
   std::string file, agent, project;
+  bool one_session = false;  // `capture session`: exactly one session file, never a directory
 };
 
 void emit_queued(const fs::path& item, const Error& why) {
@@ -90,6 +91,9 @@ void run_ingest_dir(const fs::path& dir, const std::string& agent, const std::st
 void run_ingest(const IngestArgs& a) {
   std::error_code ec;
   fs::path file = fs::absolute(a.file, ec);
+  if (a.one_session && fs::is_directory(file, ec))
+    cli::fail(ExitCode::kUsage, "NOT_A_SESSION_FILE", "capture session", a.file + " is a directory",
+              "name one session file, or use `git opentraces capture ingest DIR` for every session below it");
   if (fs::is_directory(file, ec)) {
     std::string agent = a.agent.empty() ? std::string() : cli::unwrap(project::canonical_agent(a.agent));
     fs::path project_dir = a.project.empty() ? fs::current_path() : fs::absolute(a.project, ec);
@@ -169,7 +173,18 @@ void register_capture(CLI::App& root) {
   ingest->add_option("--agent", args->agent, "claude-code, codex or pi (default: detected)");
   ingest->add_option("--project", args->project, "Repository the session belongs to (default: current directory)");
   ingest->callback([args] { run_ingest(*args); });
-  cli::add_planned(*group, "session", "capture session", "issue #4");
+  auto sargs = std::make_shared<IngestArgs>();
+  sargs->one_session = true;
+  CLI::App* session = cli::add_command(
+      *group, "session", "Store one named session file (e.g. an exported or downloaded one) in the bucket",
+      "  git opentraces capture session hub-traces/claude-code/8a262ced-9fe1-476c-b4a5-d4a70cf550bb.jsonl\n"
+      "  git opentraces capture session rollout-2026-11-24T15-15-10-01a2.jsonl --agent codex --json\n"
+      "Sub-agent transcripts in <session>/subagents/ beside a Claude Code file are read with it.\n"
+      "Exit codes: 0 stored (or unchanged, or queued while the bucket is busy); 2 not a session file.");
+  session->add_option("file", sargs->file, "Session file (.jsonl) of Claude Code, Codex or Pi, or a TraceRecord JSON file")->required();
+  session->add_option("--agent", sargs->agent, "claude-code, codex or pi (default: detected)");
+  session->add_option("--project", sargs->project, "Repository the session belongs to (default: current directory)");
+  session->callback([sargs] { run_ingest(*sargs); });
   cli::add_planned(*group, "all", "capture all", "issue #4");
 }
 

@@ -89,7 +89,11 @@ void run_new(NewFlags f) {
     return;
   }
   const json& d = out["dataset"];
-  if (d["manual"].get<bool>())
+  if (d.value("traces", false))
+    cli::say("Traces dataset created: " + cli::bold(d["name"].get<std::string>()) + " (" +
+             d["manifest"]["workflow"]["config"]["format"].get<std::string>() + " session files, privacy tier " +
+             d["security"].value("privacy_tier", "medium") + ") at " + d["path"].get<std::string>());
+  else if (d["manual"].get<bool>())
     cli::say("Manual dataset created: " + d["name"].get<std::string>() + " (" + std::to_string(d["row_count"].get<int64_t>()) + " row(s))");
   else
     cli::say("Dataset created: " + cli::bold(d["name"].get<std::string>()) + " (workflow " +
@@ -153,6 +157,18 @@ void run_run(const std::string& name, dataset::RunOptions o, const std::vector<s
   cli::say(cli::dim("  " + std::to_string(rec["candidate_count"].get<int64_t>()) + " candidate trace(s), " +
                     std::to_string(rec["emitted_count"].get<int64_t>()) + " row(s) emitted, executor " +
                     rec["executor"].get<std::string>()));
+  if (rec.value("executor", "") == "traces") {
+    cli::say(cli::dim("  " + std::to_string(rec.value("session_bytes", int64_t{0})) + " bytes of " +
+                      rec.value("format", "") + " session files written, " + std::to_string(rec.value("withheld_count", 0)) +
+                      " trace(s) withheld by the security gate"));
+    for (const auto& w : rec["withheld"]) {
+      cli::say(cli::yellow("  withheld ") + w.value("trace_id", "") + "  " + w.value("reason", "") + ": " + w.value("detail", ""));
+      for (const auto& f : w["open_findings"]) cli::say("      open finding: " + f.value("type", "?") + " at " + f.value("path", ""));
+    }
+    if (!rec["withheld"].empty())
+      cli::say(cli::dim("  withheld traces give no row: " + rec["withheld"][0].value("next_step", std::string("git opentraces bucket security run --all")) +
+                        ", or run with --allow-findings to include them anyway (findings recorded on the row)"));
+  }
   if (!r.review.is_null()) cli::say("  approved " + std::to_string(r.review["approved_new_count"].get<int64_t>()) + " new row(s)");
   if (!o.dry_run) cli::say(cli::dim("next: git opentraces dataset review " + name));
 }
@@ -450,12 +466,21 @@ void register_dataset(CLI::App& root) {
                                   "  git opentraces dataset new demo --workflow bursts-sft-v1\n"
                                   "  git opentraces dataset new evals --workflow ./my-workflow --query-arg agent=codex\n"
                                   "  git opentraces dataset new deploys --from-skill deploy\n"
-                                  "  git opentraces dataset new curated --rows-file rows.jsonl --schema row.schema.json\n");
+                                  "  git opentraces dataset new curated --rows-file rows.jsonl --schema row.schema.json\n"
+                                  "  git opentraces dataset new sessions --traces --query-arg agent=claude-code\n"
+                                  "  git opentraces dataset new hub-traces --traces --format sts --privacy-tier high\n");
   nw->add_option("name", nf->o.name, "Dataset name (letters, digits, . _ -)")->required();
   nw->add_option("--workflow", nf->o.workflow_ref, "Installed workflow or template name, or a package path");
   nw->add_option("--from-skill", nf->o.from_skill, "One row per invocation episode of this skill (skill-episodes-v1)");
   nw->add_option("--rows-file", nf->o.rows_file, "A manual dataset: JSONL rows to import (with --schema)");
   nw->add_option("--schema", nf->o.schema_file, "JSON Schema for --rows-file");
+  nw->add_flag("--traces", nf->o.traces, "Rows are whole redacted sessions, published as session files (docs/datasets.md)");
+  nw->add_option("--format", nf->o.format, "With --traces: native (the agent's own JSONL, default) or sts")
+      ->check(CLI::IsMember({"native", "sts"}));
+  nw->add_flag("--allow-findings", nf->o.allow_findings,
+               "With --traces: include traces the security gate refuses (findings recorded on the row)");
+  nw->add_option("--privacy-tier", nf->o.privacy_tier, "With --traces: low, medium (default) or high")
+      ->check(CLI::IsMember({"low", "medium", "high"}));
   nw->add_option("--description", nf->o.description, "Dataset description");
   nw->add_option("--review", nf->o.review, "Review policy: required (default) or auto")->check(CLI::IsMember({"required", "auto"}));
   nw->add_option("--query-name", nf->q_name, "Candidate query name (default <dataset>-query)");
@@ -490,6 +515,8 @@ void register_dataset(CLI::App& root) {
   run->add_option("--limit", ro->limit, "At most N candidate traces")->check(CLI::Range(1, 1000000));
   run->add_flag("--since-last-run", ro->since_last_run, "Only traces written since the last successful run");
   run->add_flag("--approve-new", ro->approve_new, "Mark newly appended, unblocked rows publishable");
+  run->add_flag("--allow-findings", ro->allow_findings,
+                "Traces datasets: include traces the security gate refuses (findings recorded on the row)");
   run->add_option("--timeout", *timeout, "Script timeout in seconds (default: the manifest's, 30 min)")->check(CLI::Range(1, 86400));
   run->add_flag("--repin", ro->repin, "Accept a changed workflow digest and pin the new one");
   run->add_option("--facet", *rfacets, "Runtime facet NAME=VALUE (model, agent.name, agent.version); repeatable");

@@ -8,6 +8,7 @@
 #include "engine/dataset/rows.h"
 #include "engine/dataset/run.h"
 #include "engine/dataset/sanitize.h"
+#include "engine/dataset/traces.h"
 #include "engine/util/fs.h"
 #include "engine/util/json_schema.h"
 #include "engine/util/time.h"
@@ -16,10 +17,20 @@
 namespace ot::dataset {
 
 Result<json> create_dataset(const NewOptions& o) {
-  int sources = (!o.workflow_ref.empty()) + (!o.from_skill.empty()) + (!o.rows_file.empty() || !o.schema_file.empty());
+  int sources = (!o.workflow_ref.empty()) + (!o.from_skill.empty()) + (!o.rows_file.empty() || !o.schema_file.empty()) +
+                o.traces;
   if (sources != 1)
     return make_error(ExitCode::kUsage, "DATASET_SOURCE_REQUIRED", "dataset new",
-                      "give exactly one source: --workflow REF, --from-skill SKILL, or --rows-file F --schema S");
+                      "give exactly one source: --workflow REF, --from-skill SKILL, --traces, or --rows-file F --schema S");
+  if (!o.traces && (o.format != "native" || o.allow_findings || !o.privacy_tier.empty()))
+    return make_error(ExitCode::kUsage, "TRACES_ONLY_FLAG", "dataset new",
+                      "--format, --allow-findings and --privacy-tier apply to traces datasets only", "add --traces");
+  if (o.traces && o.format != "native" && o.format != "sts")
+    return make_error(ExitCode::kUsage, "INVALID_FORMAT", "dataset new", "unknown session format \"" + o.format + "\"",
+                      "use --format native (the agent's own JSONL) or --format sts (Session Trace Simple Format)");
+  if (o.traces && !o.privacy_tier.empty() && o.privacy_tier != "low" && o.privacy_tier != "medium" && o.privacy_tier != "high")
+    return make_error(ExitCode::kUsage, "INVALID_PRIVACY_TIER", "dataset new", "unknown privacy tier \"" + o.privacy_tier + "\"",
+                      "use low, medium or high");
   if (!o.rows_file.empty() != !o.schema_file.empty())
     return make_error(ExitCode::kUsage, "DATASET_SOURCE_REQUIRED", "dataset new", "--rows-file and --schema go together");
   auto dir = dataset_dir(o.name);
@@ -33,9 +44,20 @@ Result<json> create_dataset(const NewOptions& o) {
   m["description"] = o.description;
   m["publication_policy"]["review"] = o.review;
   fs::path schema_src;
+  std::string schema_text_builtin;
   bool manual = false;
   json next = nullptr;
-  if (!o.rows_file.empty()) {
+  if (o.traces) {
+    m["workflow"] = traces_workflow(o.format, o.allow_findings);
+    auto sec = security_from_contract(json::object(), m["workflow"]["digest"].get<std::string>());
+    if (!sec.ok()) return sec.error();
+    m["security"] = *sec;
+    m["security"]["source"] = "traces";
+    if (!o.privacy_tier.empty()) m["security"]["privacy_tier"] = o.privacy_tier;
+    m["discoverability"]["tags"] = json::array({"opentraces", "agent-traces", "traces"});
+    schema_text_builtin = trace_row_schema_text();
+    next = "git opentraces dataset run " + o.name + " --json";
+  } else if (!o.rows_file.empty()) {
     manual = true;
     schema_src = o.schema_file;
     m["workflow"] = json{{"skill", "manual"}, {"digest", "sha256:manual"}, {"source", nullptr}, {"source_type", "manual"},
@@ -73,11 +95,12 @@ Result<json> create_dataset(const NewOptions& o) {
     }
     m["candidate_query"] = q;
   }
-  auto schema = JsonSchema::load(schema_src);
-  if (!schema.ok()) return schema.error();
-  auto schema_text = read_file(schema_src);
+  Result<std::string> schema_text = schema_text_builtin;
+  if (!o.traces) schema_text = read_file(schema_src);
   if (!schema_text.ok()) return schema_text.error();
-  auto schema_json = parse_json(*schema_text, schema_src.string());
+  auto schema = o.traces ? JsonSchema::parse(json::parse(*schema_text), kTraceRowSchemaId) : JsonSchema::load(schema_src);
+  if (!schema.ok()) return schema.error();
+  auto schema_json = parse_json(*schema_text, o.traces ? std::string(kTraceRowSchemaId) : schema_src.string());
   if (!schema_json.ok()) return schema_json.error();
   m["schema"] = json{{"path", ".opentraces/row.schema.json"},
                      {"version", schema_json->value("$id", std::string("1"))},
@@ -187,6 +210,7 @@ Result<json> create_dataset(const NewOptions& o) {
              {"manifest", m},
              {"security", m["security"]},
              {"manual", manual},
+             {"traces", o.traces},
              {"row_count", row_count}}},
            {"next_command", next}};
   return out;

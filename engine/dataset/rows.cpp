@@ -409,9 +409,12 @@ PublicationState evaluate_states(const Dataset& ds) {
         reasons.push_back(kBlockRequiredTools);
         break;
       }
-    if (!sec.value("source_scanned", false)) reasons.push_back(kBlockSourceUnscanned);
+    // A traces-dataset row built past the gate with --allow-findings carries the override
+    // (and its findings): the source verdict does not block it (traces.h).
+    const bool overridden = sec.value("egress_override", std::string()) == "allow_findings";
+    if (!sec.value("source_scanned", false) && !overridden) reasons.push_back(kBlockSourceUnscanned);
     // Rows appended before the gate verdict was recorded carry no source_cleared.
-    if (sec.contains("source_cleared") && !sec.value("source_cleared", false)) {
+    if (sec.contains("source_cleared") && !sec.value("source_cleared", false) && !overridden) {
       const json w = sec.value("source_clearance", json());
       const std::string why = w.is_string() ? w.get<std::string>() : std::string();
       if (why != "unscanned" && why != "stale_version") reasons.push_back(kBlockSourceNotCleared);

@@ -12,6 +12,8 @@
 #include "engine/dataset/manifest.h"
 #include "engine/dataset/rows.h"
 #include "engine/dataset/sanitize.h"
+#include "engine/dataset/select.h"
+#include "engine/dataset/traces.h"
 #include "engine/dataset/units.h"
 #include "engine/discovery/bursts.h"
 #include "engine/schema/record.h"
@@ -61,10 +63,7 @@ std::optional<std::tuple<std::string, int, int>> parse_source_ref(const std::str
   return std::make_tuple(ref.substr(0, colon), std::stoi(a), std::stoi(b));
 }
 
-struct Candidate {
-  json row;     // bucket list row
-  json record;  // TraceRecord wire JSON
-};
+}  // namespace
 
 // The bucket's list filters stand in for the discovery query engine: scope, project,
 // agent, model, skill, since. Query args the list cannot answer are reported.
@@ -148,9 +147,6 @@ Result<std::vector<Candidate>> select_candidates(bucket::Bucket& b, const json& 
   return out;
 }
 
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------
 // dataset run
 
@@ -159,6 +155,7 @@ Result<RunResult> run_dataset(const std::string& name, const RunOptions& o) {
   if (!dir.ok()) return dir.error();
   auto probe = Dataset::open_dir(*dir);
   if (!probe.ok()) return probe.error();
+  if (is_traces_dataset(probe->manifest())) return run_traces(name, o);
   if (probe->manifest()["workflow"].value("source_type", "") == "manual") {
     RunResult r;
     r.status = "manual_dataset_no_run_action";

@@ -32,6 +32,11 @@ struct NewOptions {
   std::string description;
   json candidate_query = nullptr;  // {name, scope, args{}, facets{}} from the shaping flags
   std::string review = "required"; // publication_policy.review
+  // Traces datasets (traces.h): rows are whole redacted sessions.
+  bool traces = false;             // --traces
+  std::string format = "native";   // --format native|sts
+  bool allow_findings = false;     // --allow-findings, recorded in the manifest
+  std::string privacy_tier;        // --privacy-tier ("" = medium)
 };
 
 // {dataset{name, path, manifest, security, manual, row_count}, next_command}
@@ -52,6 +57,7 @@ struct RunOptions {
   std::optional<int> timeout_seconds;    // overrides the manifest's executor timeout
   json facets = json::object();          // runtime facets (model, agent.name, agent.version)
   std::string trigger = "manual";        // manual | schedule (recorded in the run record)
+  bool allow_findings = false;           // traces datasets: export traces the gate refuses (listed)
   std::function<void(size_t done, size_t total, const std::string& what)> progress;
 };
 

@@ -1,6 +1,7 @@
 // trace export: selection, the egress gate, export-time redaction and the files (export.h).
 #include "engine/export/export.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -44,6 +45,8 @@ Result<std::vector<std::string>> select(bucket::Bucket& b, const ExportOptions& 
   return out;
 }
 
+}  // namespace
+
 json open_findings_of(const json& record) {
   json out = json::array();
   const json& sec = record.contains("metadata") && record["metadata"].contains("security") ? record["metadata"]["security"]
@@ -53,6 +56,8 @@ json open_findings_of(const json& record) {
       if (f.is_object() && f.value("resolved", true) == false) out.push_back(f);
   return out;
 }
+
+namespace {
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
@@ -81,6 +86,60 @@ void scrub_home(json& j, const std::string& home) {
 }
 
 }  // namespace
+
+std::string home_dir() {
+  std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  while (home.size() > 1 && home.back() == '/') home.pop_back();
+  return home.size() <= 1 ? std::string() : home;
+}
+
+Result<std::vector<ExportFile>> session_files(json value, const std::string& format, const std::string& home) {
+  if (format != "native" && format != "sts")
+    return make_error(ExitCode::kUsage, "INVALID_FORMAT", "trace export", "unknown export format \"" + format + "\"",
+                      "use --format native (the agent's own JSONL) or --format sts (Session Trace Simple Format)");
+  if (!home.empty()) scrub_home(value, home);
+  // `bucket security run` stores security.flags_reviewed as a boolean (record_scan.cpp);
+  // the TraceRecord schema says integer. Read it as the count it means.
+  if (value.contains("security") && value["security"].is_object() && value["security"].contains("flags_reviewed") &&
+      value["security"]["flags_reviewed"].is_boolean())
+    value["security"]["flags_reviewed"] = value["security"]["flags_reviewed"].get<bool>() ? 1 : 0;
+  auto record = schema::record_from_json(value);
+  if (!record.ok()) return record.error();
+  std::vector<ExportFile> files;
+  std::string sub;
+  if (format == "sts") {
+    files.push_back(sts_file(*record));
+    sub = "sts";
+  } else {
+    files = native_files(*record);
+    sub = record->agent.name;
+    if (files.empty())
+      return make_error(ExitCode::kUsage, "NATIVE_FORMAT_UNKNOWN", "trace export",
+                        "trace " + record->trace_id + " is from agent \"" + record->agent.name +
+                            "\", which has no native session format here",
+                        "export it with --format sts");
+  }
+  for (auto& f : files) f.path = sub + "/" + f.path;
+  return files;
+}
+
+std::map<std::string, int64_t> placeholder_counts(const std::string& bytes) {
+  std::map<std::string, int64_t> out;
+  auto is_kind = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
+  for (size_t at = bytes.find('['); at != std::string::npos; at = bytes.find('[', at + 1)) {
+    std::string kind;
+    size_t p;
+    if (bytes.compare(at, 10, "[REDACTED:") == 0) p = at + 10;
+    else if (bytes.compare(at, 6, "[USER:") == 0) p = at + 6, kind = "home_path_user";
+    else continue;
+    size_t q = p;
+    while (q < bytes.size() && is_kind(bytes[q])) ++q;
+    if (q == p || q >= bytes.size() || bytes[q] != ']') continue;
+    if (kind.empty()) kind = bytes.substr(p, q - p);
+    ++out[kind];
+  }
+  return out;
+}
 
 ordered_json ExportReport::to_json() const {
   ordered_json doc;
@@ -143,10 +202,7 @@ Result<ExportReport> export_traces(bucket::Bucket& b, const security::Policy& po
   }
   if (!rep.withheld.empty() && !o.allow_findings) return rep;
 
-  std::string home = o.home;
-  if (home.empty() && std::getenv("HOME")) home = std::getenv("HOME");
-  while (home.size() > 1 && home.back() == '/') home.pop_back();
-  if (home.size() <= 1) home.clear();
+  std::string home = o.home.empty() ? home_dir() : o.home;
 
   for (size_t i = 0; i < ids->size(); ++i) {
     const std::string& id = (*ids)[i];
@@ -167,18 +223,12 @@ Result<ExportReport> export_traces(bucket::Bucket& b, const security::Policy& po
       clean = std::move(*s);
     }
     json value = std::move(clean.value);
-    if (!home.empty()) scrub_home(value, home);
-    // `bucket security run` stores security.flags_reviewed as a boolean (record_scan.cpp);
-    // the TraceRecord schema says integer. Read it as the count it means.
-    if (value.contains("security") && value["security"].is_object() && value["security"].contains("flags_reviewed") &&
-        value["security"]["flags_reviewed"].is_boolean())
-      value["security"]["flags_reviewed"] = value["security"]["flags_reviewed"].get<bool>() ? 1 : 0;
-    auto record = schema::record_from_json(value);
-    if (!record.ok()) return record.error();
+    auto files = session_files(value, o.format, home);
+    if (!files.ok()) return files.error();
 
     TraceExport te;
     te.trace_id = id;
-    te.agent = record->agent.name;
+    te.agent = value.contains("agent") && value["agent"].is_object() ? value["agent"].value("name", "") : "";
     te.redactions = clean.redactions;
     te.clearance = clearances[i];
     if (!cleared) {
@@ -186,21 +236,8 @@ Result<ExportReport> export_traces(bucket::Bucket& b, const security::Policy& po
       for (const auto& f : clean.findings)
         if (!f.resolved) te.open_findings.push_back(f.to_json());
     }
-    std::vector<ExportFile> files;
-    std::string sub;
-    if (o.format == "sts") {
-      files.push_back(sts_file(*record));
-      sub = "sts";
-    } else {
-      files = native_files(*record);
-      sub = record->agent.name;
-      if (files.empty())
-        return make_error(ExitCode::kUsage, "NATIVE_FORMAT_UNKNOWN", "trace export",
-                          "trace " + id + " is from agent \"" + record->agent.name + "\", which has no native session format here",
-                          "export it with --format sts");
-    }
-    for (auto& f : files) {
-      std::string rel = sub + "/" + f.path;
+    for (auto& f : *files) {
+      const std::string& rel = f.path;
       fs::path target = o.out_dir / rel;
       OT_TRY_STATUS(ensure_dir(target.parent_path()));
       OT_TRY_STATUS(write_file_atomic(target, f.bytes));

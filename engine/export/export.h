@@ -17,11 +17,13 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/bucket/bucket.h"
+#include "engine/export/formats.h"
 #include "engine/security/policy.h"
 #include "engine/util/json.h"
 #include "engine/util/result.h"
@@ -57,6 +59,22 @@ struct ExportReport {
   int64_t bytes = 0, files = 0;
   ordered_json to_json() const;        // payload after {status, schema_version}
 };
+
+// The session files of one TraceRecord (wire JSON, already redacted) in `format`: `home`
+// scrubbed to "~" first (empty = none), paths "<agent>/..." (native) or "sts/<trace>.jsonl".
+// The building block of export_traces and of traces datasets (engine/dataset/traces.h).
+// INVALID_FORMAT (2), RECORD_INVALID from the record, NATIVE_FORMAT_UNKNOWN (2).
+Result<std::vector<ExportFile>> session_files(json record, const std::string& format, const std::string& home);
+
+// $HOME without trailing slashes; "" when unset or "/".
+std::string home_dir();
+
+// The record's open (unresolved) security findings, as stored by `bucket security run`.
+json open_findings_of(const json& record);
+
+// Redaction placeholders in `bytes` by kind: "[REDACTED:<type>]" counts under <type>,
+// "[USER:<token>]" (a user name in a home path) under "home_path_user".
+std::map<std::string, int64_t> placeholder_counts(const std::string& bytes);
 
 // INVALID_FORMAT / NOTHING_SELECTED (exit 2); TRACE_NOT_FOUND (6) / AMBIGUOUS_TRACE_PREFIX (2)
 // from the id lookup; NATIVE_FORMAT_UNKNOWN (2) for an agent with no native writer.

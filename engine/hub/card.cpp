@@ -3,6 +3,7 @@
 // body saying what the rows are, their schema, their provenance and how to load them.
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -58,7 +59,134 @@ std::string size_category(long long rows) {
   return "100M<n<1B";
 }
 
+// A traces dataset (engine/dataset/traces.h): the repo holds session files under sessions/,
+// which the Hub's trace viewer reads; the front matter tags it as agent traces and points one
+// config at each agent's (or the STS) session files, and the body says what was redacted.
+std::string render_traces_card(const json& manifest, const json& contract, const std::string& repo_id) {
+  const json disc = manifest.value("discoverability", json::object());
+  const std::string name = manifest.value("name", "dataset");
+  std::string pretty = disc.value("pretty_name", name);
+  if (pretty.empty()) pretty = name;
+  std::string license = disc.value("license", "other");
+  if (license.empty()) license = "other";
+  const json sessions = contract.value("sessions", json::object());
+  std::map<std::string, long long> by_dir, by_kind;  // sessions/<dir>/ → sessions; kind → placeholders
+  long long total_redactions = 0;
+  for (auto it = sessions.begin(); it != sessions.end(); ++it) {
+    const std::string path = it.key();
+    size_t a = path.find('/'), b = a == std::string::npos ? a : path.find('/', a + 1);
+    if (b != std::string::npos) by_dir[path.substr(a + 1, b - a - 1)]++;
+    const json kinds = it.value().value("redactions", json::object()).value("by_kind", json::object());
+    for (auto k = kinds.begin(); k != kinds.end(); ++k) {
+      if (!k.value().is_number_integer()) continue;
+      by_kind[k.key()] += k.value().get<long long>();
+      total_redactions += k.value().get<long long>();
+    }
+  }
+  std::vector<std::string> tags = {"opentraces", "agent-traces", "traces", "format:agent-traces", "coding-agent", "tool-use"};
+  for (const auto& [dir, n] : by_dir)
+    if (dir != "sts") tags.push_back(dir);
+  for (const auto& t : strings_of(disc.value("tags", json::array())))
+    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+  std::vector<std::string> languages = strings_of(disc.value("language", json::array()));
+
+  YAML::Emitter y;
+  y << YAML::BeginMap;
+  y << YAML::Key << "license" << YAML::Value << license;
+  y << YAML::Key << "pretty_name" << YAML::Value << pretty;
+  if (!languages.empty()) y << YAML::Key << "language" << YAML::Value << YAML::Flow << languages;
+  y << YAML::Key << "tags" << YAML::Value << YAML::Flow << tags;
+  y << YAML::Key << "task_categories" << YAML::Value << YAML::Flow << std::vector<std::string>{"text-generation"};
+  y << YAML::Key << "size_categories" << YAML::Value << YAML::Flow
+    << std::vector<std::string>{size_category(static_cast<long long>(sessions.size()))};
+  y << YAML::Key << "configs" << YAML::Value << YAML::BeginSeq;
+  bool first = true;
+  for (const auto& [dir, n] : by_dir) {  // one config per session format: one line shape per config
+    y << YAML::BeginMap << YAML::Key << "config_name" << YAML::Value << dir;
+    if (first) y << YAML::Key << "default" << YAML::Value << true;
+    first = false;
+    y << YAML::Key << "data_files" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    y << YAML::Key << "split" << YAML::Value << "train";
+    y << YAML::Key << "path" << YAML::Value << "sessions/" + dir + "/*.jsonl";
+    y << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
+  }
+  y << YAML::BeginMap << YAML::Key << "config_name" << YAML::Value << "index";
+  y << YAML::Key << "data_files" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  y << YAML::Key << "split" << YAML::Value << "train";
+  y << YAML::Key << "path" << YAML::Value << "data/*.jsonl";
+  y << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
+  y << YAML::EndSeq;
+  y << YAML::EndMap;
+
+  const json cfg = manifest.value("workflow", json::object()).value("config", json::object());
+  const std::string format = cfg.value("format", std::string("native"));
+  std::ostringstream md;
+  md << "---\n" << y.c_str() << "\n---\n\n";
+  md << "# " << pretty << "\n\n";
+  std::string description = manifest.value("description", "");
+  if (!description.empty()) md << description << "\n\n";
+  md << "AI coding-agent sessions captured by git-opentraces, redacted on the contributor's machine, reviewed, "
+        "and published with `git opentraces dataset publish` as session files the Hugging Face trace viewer reads"
+     << (format == "sts" ? " (Session Trace Simple Format)" : " (each agent's own JSONL format)") << ".\n\n";
+
+  md << "## Sessions\n\n";
+  md << "| directory | sessions |\n| --- | --- |\n";
+  for (const auto& [dir, n] : by_dir) md << "| `sessions/" << cell(dir) << "/` | " << n << " |\n";
+  md << "\n" << sessions.size() << " session" << (sessions.size() == 1 ? "" : "s")
+     << " in all. Claude Code sub-agent transcripts sit beside their session in `<session>/subagents/`, as Claude "
+        "Code writes them. `data/rows_*.jsonl` (config `index`) has one row per session: trace id, agent, files with "
+        "their sha256, step and tool-call counts, and the redactions.\n\n";
+
+  md << "## What was redacted\n\n";
+  const json sec = manifest.value("security", json());
+  std::vector<std::string> tools = {"regex", "entropy", "business_logic", "path_anonymizer"};
+  if (sec.is_object())
+    for (const auto& t : strings_of(sec.value("enabled_tools", json::array())))
+      if (std::find(tools.begin(), tools.end(), t) == tools.end()) tools.push_back(t);
+  md << "Every session was scanned on the contributor's machine before it left it (tools:";
+  for (const auto& t : tools) md << " `" << t << "`";
+  md << "; privacy tier `" << (sec.is_object() ? sec.value("privacy_tier", "medium") : "medium")
+     << "`), then scanned again at publication. Secrets and personal data are replaced by typed placeholders "
+        "(`[REDACTED:<kind>]`), user names in home paths by `[USER:<token>]`, and the contributor's home "
+        "directory by `~`; a redacted tool input is still a JSON object of the same shape. Sessions whose source "
+        "trace was not cleared by the local security gate were withheld"
+     << (cfg.value("allow_findings", false) ? " unless the contributor deliberately included them (`--allow-findings`; "
+                                              "their findings are listed in `opentraces/publication.json`)"
+                                            : "")
+     << ".\n\n";
+  if (by_kind.empty()) {
+    md << "No placeholder appears in the published sessions.\n\n";
+  } else {
+    md << "Placeholders in the published sessions, by kind (" << total_redactions << " in all):\n\n";
+    md << "| kind | count |\n| --- | --- |\n";
+    for (const auto& [k, n] : by_kind) md << "| `" << cell(k) << "` | " << n << " |\n";
+    md << "\n";
+  }
+
+  md << "## Provenance\n\n";
+  const json shards = contract.value("shards", json::array());
+  for (const auto& s : shards) {
+    md << "- `" << s.value("path", "") << "`: " << s.value("row_count", 0) << " session(s), run `" << s.value("run_id", "")
+       << "`, published " << s.value("published_at", "") << ".\n";
+  }
+  const json policy = manifest.value("publication_policy", json::object());
+  md << "- Review policy: " << policy.value("review", "required") << ". `" << kContractPath
+     << "` lists every session file, its row and its redaction counts.\n\n";
+
+  md << "## How to load\n\n";
+  md << "Open the dataset page to browse the sessions in the trace viewer, or read the files:\n\n";
+  md << "```js\nimport { listFiles, downloadFile } from \"@huggingface/hub\";\n\n"
+        "for await (const f of listFiles({ repo: { type: \"dataset\", name: \""
+     << repo_id << "\" }, path: \"sessions\", recursive: true })) {\n"
+        "  const jsonl = await (await downloadFile({ repo: { type: \"dataset\", name: \""
+     << repo_id << "\" }, path: f.path })).text();\n}\n```\n\n";
+  md << "## License\n\n" << license << "\n";
+  return md.str();
+}
+
 std::string render_card(const json& manifest, const json& row_schema, const json& contract, const std::string& repo_id) {
+  if (manifest.value("workflow", json::object()).value("source_type", "") == "traces")
+    return render_traces_card(manifest, contract, repo_id);
   const json disc = manifest.value("discoverability", json::object());
   const std::string name = manifest.value("name", "dataset");
   std::string pretty = disc.value("pretty_name", name);

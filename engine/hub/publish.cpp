@@ -11,6 +11,7 @@
 
 #include "engine/bucket/bucket.h"
 #include "engine/dataset/rows.h"
+#include "engine/dataset/traces.h"
 #include "engine/hub/auth.h"
 #include "engine/hub/remotes.h"
 #include "engine/project/config.h"
@@ -108,6 +109,45 @@ Result<std::vector<std::string>> raw_lines(const std::filesystem::path& path) {
     start = end + 1;
   }
   return lines;
+}
+
+// A traces-dataset row's session files (engine/dataset/traces.h), read from the dataset and
+// checked against the sha256 the row recorded: {repo path, bytes} in the row's order.
+Result<std::vector<std::pair<std::string, std::string>>> session_files_of(const dataset::Dataset& ds,
+                                                                         const dataset::StoredRow& row) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!row.data.contains("files") || !row.data["files"].is_array()) return out;
+  for (const auto& f : row.data["files"]) {
+    const std::string path = f.value("path", "");
+    auto local = dataset::session_file_path(ds.dir(), row.entry.row_id, path);
+    auto bytes = read_file(local);
+    if (!bytes.ok() || sha256_hex(*bytes) != f.value("sha256", "")) {
+      return publish_error("SESSION_FILE_CHANGED",
+                           "the session file " + local.string() + " of row " + row.entry.row_id +
+                               (bytes.ok() ? " no longer matches the row (sha256 differs)" : " is missing"),
+                           "reject the row (`git opentraces dataset review reject " + ds.name() + " " + row.entry.row_id +
+                               "`) and run the dataset again to rebuild it");
+    }
+    out.emplace_back(path, std::move(*bytes));
+  }
+  return out;
+}
+
+// Scans session file bytes line by line (each line a JSON value) with `policy`.
+Result<std::set<std::string>> scan_session(const std::string& bytes, const security::Policy& policy, const std::string& scope) {
+  std::set<std::string> types;
+  size_t start = 0;
+  while (start < bytes.size()) {
+    size_t nl = bytes.find('\n', start);
+    size_t end = nl == std::string::npos ? bytes.size() : nl;
+    json line = json::parse(bytes.substr(start, end - start), nullptr, false);
+    if (line.is_discarded()) line = bytes.substr(start, end - start);
+    auto scan = security::sanitize(line, policy, {scope, {}});
+    if (!scan.ok()) return scan.error();
+    for (const auto& f : scan->findings) types.insert(f.type);
+    start = end + 1;
+  }
+  return types;
 }
 
 // The remote contract at `revision`; an empty one when the repo has none yet.
@@ -231,6 +271,18 @@ Result<PublishOutcome> publish(const PublishOptions& o) {
                    {"rows_dropped_total", dropped_retention + dropped_state}};
   }
 
+  // Traces datasets: each row's session files go with it (read and checked once).
+  const bool traces = dataset::is_traces_dataset(ds->manifest());
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> sessions;
+  if (traces) {
+    progress("read sessions");
+    for (const auto* row : candidates) {
+      auto files = session_files_of(*ds, *row);
+      if (!files.ok()) return files.error();
+      sessions[row->entry.row_id] = std::move(*files);
+    }
+  }
+
   // 3. The loop: read the remote, gate and stage the new rows, commit pinned to the head.
   bool gated = false;
   std::vector<const dataset::StoredRow*> fresh, duplicates;
@@ -288,11 +340,14 @@ Result<PublishOutcome> publish(const PublishOptions& o) {
         if (!policy.ok()) return policy.error();
         auto scan = security::sanitize(row->data, *policy, {trace_of(row->entry), {}});
         if (!scan.ok()) return scan.error();
-        if (!scan->findings.empty()) {
-          std::set<std::string> types;
-          for (const auto& f : scan->findings) types.insert(f.type);
-          blocked_rows.push_back({{"row_id", row->entry.row_id}, {"reasons", types}});
+        std::set<std::string> types;
+        for (const auto& f : scan->findings) types.insert(f.type);
+        for (const auto& [path, bytes] : sessions[row->entry.row_id]) {  // what a traces row uploads
+          auto found = scan_session(bytes, *policy, trace_of(row->entry));
+          if (!found.ok()) return found.error();
+          types.insert(found->begin(), found->end());
         }
+        if (!types.empty()) blocked_rows.push_back({{"row_id", row->entry.row_id}, {"reasons", types}});
       }
       if (!blocked_rows.empty()) {
         // Record the block on the rows (under the dataset lock), upload nothing.
@@ -357,8 +412,14 @@ Result<PublishOutcome> publish(const PublishOptions& o) {
           cleared[trace] = c;
         }
         const auto& c = cleared[trace];
+        const json& rsec = row->entry.provenance.security;
         if (c.cleared) {
           allowed.push_back(row->entry.row_id);
+        } else if (rsec.is_object() && rsec.value("egress_override", std::string()) == "allow_findings") {
+          // A traces row built with --allow-findings: published, and listed with its findings.
+          allowed.push_back(row->entry.row_id);
+          p["overridden"].push_back({{"row_id", row->entry.row_id}, {"trace_id", trace}, {"reason", c.reason},
+                                     {"open_findings", rsec.value("open_findings", json::array())}});
         } else {
           refused.push_back({{"row_id", row->entry.row_id}, {"trace_id", trace}, {"reason", c.reason},
                              {"detail", c.detail}, {"next_step", c.next_step}});
@@ -407,6 +468,20 @@ Result<PublishOutcome> publish(const PublishOptions& o) {
                                   {"contributor", contributor}});
     contract["row_count"] = contract.value("row_count", 0) + static_cast<long long>(fresh.size());
     contract["identities"] = identities;
+    if (traces) {
+      contract["kind"] = "traces";
+      if (!contract.contains("sessions") || !contract["sessions"].is_object()) contract["sessions"] = json::object();
+      for (const auto* row : fresh) {
+        json paths = json::array();
+        for (const auto& [path, bytes] : sessions[row->entry.row_id]) paths.push_back(path);
+        // Keyed by the main file's path: a later generation of the same session replaces it.
+        contract["sessions"][row->data.value("session", "")] =
+            json{{"trace_id", row->data.value("trace_id", "")}, {"row_id", row->entry.row_id},
+                 {"agent", row->data.value("agent", json::object()).value("name", "")},
+                 {"format", row->data.value("format", "")}, {"files", paths},
+                 {"redactions", row->data.value("redactions", json::object())}};
+      }
+    }
     CommitSpec spec;
     spec.summary = "Publish " + std::to_string(fresh.size()) + " row(s) of " + o.dataset + " (" + run_id + ")";
     spec.description = "git-opentraces dataset publish, run " + run_id + ", contributor " + contributor;
@@ -415,6 +490,8 @@ Result<PublishOutcome> publish(const PublishOptions& o) {
                   {"README.md", render_card(ds->manifest(), row_schema, contract, repo->id)},
                   {kContractPath, pretty_json(contract)}};
     if (schema_text.ok()) spec.files.push_back({kContractSchemaPath, *schema_text});
+    for (const auto* row : fresh)
+      for (const auto& [path, bytes] : sessions[row->entry.row_id]) spec.files.push_back({path, bytes});
     staged.clear();
     staged_digests = json::object();
     for (const auto& f : spec.files) {

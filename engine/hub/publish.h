@@ -49,6 +49,9 @@ Result<PublishOutcome> publish(const PublishOptions& options);
 
 // The dataset card (README.md) for a remote holding `contract` (publication.json).
 std::string render_card(const json& manifest, const json& row_schema, const json& contract, const std::string& repo_id);
+// The card of a traces dataset (render_card dispatches to it): trace-viewer tags, one config
+// per session directory, what was redacted (counts by kind from the contract's sessions).
+std::string render_traces_card(const json& manifest, const json& contract, const std::string& repo_id);
 // "n<1K", "1K<n<10K", ... as the Hub's size_categories.
 std::string size_category(long long rows);
 

@@ -90,12 +90,20 @@ grep -rqF "[REDACTED:" "$T/native/claude-code/$SEED_TID.jsonl" && pass "typed pl
 if grep -rqF "$HOME" "$T/native" "$T/sts"; then fail "the home directory reached an export"; else pass "home directory scrubbed"; fi
 if grep -rqE '/home/dev/' "$T/native" "$T/sts"; then fail "a raw /home/<user> path survives"; else pass "home paths anonymized"; fi
 
-# --- round trip: capture the exported native files into a fresh bucket
+# --- round trip: capture the exported native files into a fresh bucket (`capture session`)
+OPENTRACES_HOME="$T/second" run_ot capture session "$T/native" --json
+assert_rc 2 "capture session refuses a directory"
+assert_eq "NOT_A_SESSION_FILE" "$(printf '%s' "$OUT" | jq -r .error.code)" "with a clear code"
 for a in cc-bugfix cc-subagent codex-calc pi-calc; do
   f=$(grep -rl "${TID[$a]}" "$T/native" | grep -v /subagents/ | head -1)
-  "$OT_BIN" trace parse "$f" --json >"$T/back.json" </dev/null || fail "trace parse of exported $a"
-  OPENTRACES_HOME="$T/second" "$OT_BIN" capture ingest "$f" --json >"$T/cap.json" </dev/null || fail "capture of exported $a"
+  OPENTRACES_HOME="$T/second" "$OT_BIN" capture session "$f" --json >"$T/cap.json" </dev/null || fail "capture session of exported $a"
   assert_eq "${TID[$a]}" "$(jq -r .trace_id "$T/cap.json")" "exported $a captures as the same trace id"
+  # The record the second bucket stored (its portable export), not a fresh parse of the file.
+  rm -rf "$T/second-export"
+  OPENTRACES_HOME="$T/second" "$OT_BIN" bucket export "$T/second-export" >/dev/null </dev/null || fail "bucket export of the second bucket"
+  hash=$(find "$T/second-export/traces" -path "*/${TID[$a]}/trace.json" -exec jq -r '.record.record_hash | sub("^sha256:"; "")' {} \; | head -1)
+  obj="$T/second-export/objects/${hash:0:2}/$hash.json"
+  [ -f "$obj" ] && jq '{record: (if has("record") then .record else . end)}' "$obj" >"$T/back.json" || fail "no stored record for $a in the second bucket"
   "$OT_BIN" trace parse "${SRC[$a]}" --json >"$T/orig.json" </dev/null
   if python3 - "$T/orig.json" "$T/back.json" <<'PY'
 import json, re, sys
