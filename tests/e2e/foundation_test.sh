@@ -94,7 +94,7 @@ assert_eq "INTERACTIVE_REQUIRED" "$(jq_out .error.code)" "INTERACTIVE_REQUIRED"
 [ -f .opentraces.json ] && pass "nothing removed when refused" || fail "marker removed without consent"
 
 # Unimplemented verbs exit non-zero with NOT_IMPLEMENTED.
-run_ot capture session --json
+run_ot capture all --json
 assert_rc 10 "planned verb"
 assert_eq "NOT_IMPLEMENTED" "$(jq_out .error.code)" "NOT_IMPLEMENTED code"
 assert_envelope "NOT_IMPLEMENTED"
