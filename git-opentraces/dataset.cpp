@@ -322,6 +322,10 @@ void run_review_list(const std::string& name) {
   for (const auto& r : rows) {
     const auto& s = state.rows.at(r.entry.row_id);
     std::string line = r.entry.row_id + "  " + s.status + "  " + r.entry.provenance.source_ref;
+    if (r.data.contains("session") && r.data.contains("redactions"))  // a traces row: where to read it
+      line += "  " + cli::dim((ds.dir() / "sessions" / r.entry.row_id).string() + "/ (" +
+                              std::to_string(r.data["files"].size()) + " file(s), " +
+                              std::to_string(r.data["redactions"].value("total", int64_t{0})) + " redaction(s))");
     if (!s.block_reasons.empty()) {
       std::string reasons;
       for (const auto& b : s.block_reasons) reasons += (reasons.empty() ? "" : ",") + b;

@@ -132,6 +132,21 @@ void run_publish(hub::PublishOptions o) {
     if (p.contains("filter")) line += " filter_dropped=" + std::to_string(p["filter"].value("rows_dropped_total", 0));
     cli::say(line);
     if (p.value("uploaded", false)) cli::say("  " + p.value("repo_id", std::string()) + " @ " + p.value("remote_head_after", std::string()));
+    if (p.contains("staged_files")) {  // traces datasets: the session files that went with the rows
+      int sessions = 0;
+      for (const auto& f : p["staged_files"])
+        if (f.get<std::string>().rfind("sessions/", 0) == 0) ++sessions;
+      if (sessions) cli::say("  " + std::to_string(sessions) + " session file(s) " + (p.value("uploaded", false) ? "uploaded" : "staged"));
+    }
+    if (p.contains("overridden")) {
+      cli::say(cli::yellow("  published despite the security gate (--allow-findings):"));
+      for (const auto& r : p["overridden"]) {
+        cli::say("    " + r.value("row_id", std::string()) + "  trace " + r.value("trace_id", std::string()) + "  " +
+                 r.value("reason", std::string()));
+        for (const auto& f : r["open_findings"])
+          cli::say("      open finding: " + f.value("type", std::string("?")) + " at " + f.value("path", std::string()));
+      }
+    }
     if (out.error) {
       std::cerr << "error: " << out.error->message << "\n";
       if (p.contains("partition")) {

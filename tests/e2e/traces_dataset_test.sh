@@ -142,18 +142,22 @@ for a in cc-subagent codex-calc pi-calc; do
   assert_eq "${TID[$a]}" "$(jq -r .trace_id "$T/cap.json")" "downloaded $a captures back as the same trace"
 done
 
-# --- no seeded secret anywhere the simulator stored (objects, commits, received bytes)
-leaks=0
-while IFS= read -r line; do
-  value=$(jq -r .value <<<"$line")
-  if grep -rqF -- "$value" "$T/hubsim"; then fail "seeded $(jq -r .type <<<"$line") reached the Hub"; leaks=$((leaks + 1)); fi
-done <"$SEEDED"
-grep -rqF "$SEED_TID" "$T/hubsim" && pass "the seeded session itself was published" || fail "the seeded session never reached the Hub"
-assert_eq "0" "$leaks" "none of $(wc -l <"$SEEDED") seeded secrets ($(jq -r .type "$SEEDED" | sort -u | wc -l) kinds) in the simulator's storage"
-grep -rqF "$HOME" "$T/hubsim" && fail "the home directory reached the Hub" || pass "home directory scrubbed"
-
 run_ot dataset publish tr --json
 assert_eq "nothing to publish" "$(jq_out .publish.message)" "publish again: nothing to publish"
+
+# --- an override row is published and listed: a trace captured after the scan (unscanned)
+run_ot capture ingest "$S/claude-code/cc-bugfix.jsonl" --json
+BUG_TID=$(jq_out .trace_id)
+run_ot dataset run tr-allow --trace "$BUG_TID" --approve-new --json
+assert_eq "1" "$(jq_out '.review.approved_new_count')" "the unscanned trace's row is approved"
+run_ot dataset remote create tr-allow alice/override --private --json
+run_ot dataset publish tr-allow
+assert_rc 0 "publish with an override row"
+assert_contains "$OUT" "published despite the security gate" "human output names the override"
+assert_contains "$OUT" "$BUG_TID  unscanned" "with the trace and the gate's reason"
+assert_contains "$OUT" "session file(s) uploaded" "and counts the session files"
+grep -qF "$(jq -r --arg t "$BUG_TID" 'select(.trace_id == $t) | .session' "$DS/tr-allow/data/train.jsonl")" <<<"$(jsclient list "$HUBSIM" "$ALICE_TOKEN" alice/override)" &&
+  pass "the override row's session is on the Hub" || fail "override session missing"
 
 # --- a tampered local session file is refused, nothing uploaded
 run_ot dataset new tr-sts --traces --format sts --json
@@ -179,4 +183,15 @@ for f in "$T"/rb2/files/sessions/sts/*.jsonl; do
 done
 assert_eq "4" "$n" "four STS session files on the Hub, each line valid STS"
 assert_contains "$(cat "$T/rb2/files/README.md")" "path: sessions/sts/*.jsonl" "STS card config"
+# --- no seeded secret anywhere the simulator stored (objects, commits, received bytes) after
+# every publish above: native, with the override, STS
+leaks=0
+while IFS= read -r line; do
+  value=$(jq -r .value <<<"$line")
+  if grep -rqF -- "$value" "$T/hubsim"; then fail "seeded $(jq -r .type <<<"$line") reached the Hub"; leaks=$((leaks + 1)); fi
+done <"$SEEDED"
+grep -rqF "$SEED_TID" "$T/hubsim" && pass "the seeded session itself was published" || fail "the seeded session never reached the Hub"
+assert_eq "0" "$leaks" "none of $(wc -l <"$SEEDED") seeded secrets ($(jq -r .type "$SEEDED" | sort -u | wc -l) kinds) in the simulator's storage"
+grep -rqF "$HOME" "$T/hubsim" && fail "the home directory reached the Hub" || pass "home directory scrubbed"
+
 finish
