@@ -17,6 +17,7 @@
 #include "notes/handle.h"
 
 namespace ot::cmd {
+void register_ctx_warmup(CLI::App& ctx_group);  // git-opentraces/ctx_warmup.cpp
 namespace {
 
 namespace fs = std::filesystem;
@@ -495,6 +496,7 @@ void register_ctx(CLI::App& root) {
     c->add_flag("--write", *write, "Write the file (it is never overwritten)");
     c->callback([ref, src, stem, write] { run_prune(*ref, *src, *stem, *write); });
   }
+  register_ctx_warmup(*group);
 }
 
 }  // namespace ot::cmd

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "engine/capture/agent_skills.h"
 #include "engine/capture/integrations.h"
 #include "engine/util/paths.h"
 #include "engine/version.h"
@@ -30,6 +31,7 @@ struct AgentOpts {
   bool dry_run = false;
   bool remove = false;
   bool project = false;
+  bool skills = false;  // --skills: also install the agent-facing skill/commands (agent_skills.h)
   std::string file;  // --settings-file / --hooks-file
 };
 
@@ -51,6 +53,33 @@ fs::path settings_target(std::string_view agent, const AgentOpts& o) {
   if (agent == "claude-code") return capture::claude_settings_path(o.project, cwd());
   if (agent == "codex") return capture::codex_hooks_path();
   return capture::pi_settings_path(o.project, cwd());
+}
+
+// The agent-facing skill files (--skills): Claude Code's beside its settings file, Pi's in
+// the extension package. Removal of the integration always removes ours; a re-run of
+// `setup pi` keeps skills installed earlier (the package.json is rewritten from the
+// template, so they are listed again).
+ordered_json agent_skills(const std::string& agent, const AgentOpts& o, const fs::path& settings_file,
+                          const std::optional<fs::path>& package_dir) {
+  ordered_json out = ordered_json::array();
+  std::vector<capture::SkillChange> changes;
+  if (agent == "claude-code") {
+    fs::path base = settings_file.parent_path();
+    if (o.remove) changes = cli::unwrap(capture::remove_skills(agent, base, o.dry_run));
+    else if (o.skills) changes = cli::unwrap(capture::install_skills(agent, base, capture::main_binary(), o.dry_run));
+  } else if (agent == "pi" && !o.remove && package_dir) {
+    bool had = false;
+    for (const auto& f : capture::skill_files(agent, *package_dir, capture::main_binary())) {
+      auto text = read_file(f.path);
+      if (text.ok() && text->find(capture::kSkillMarker) != std::string::npos) had = true;
+    }
+    if (o.skills || had) {
+      changes = cli::unwrap(capture::install_skills(agent, *package_dir, capture::main_binary(), o.dry_run));
+      if (!o.dry_run) cli::unwrap(capture::set_pi_package_resources(*package_dir, true));
+    }
+  }
+  for (const auto& c : changes) out.push_back({{"path", c.path.string()}, {"action", c.action}});
+  return out;
 }
 
 // Installs or removes one agent integration; returns the result document.
@@ -80,6 +109,7 @@ ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
     std::error_code ec;
     fs::remove_all(capture::pi_package_dir(), ec);
   }
+  auto skills = agent_skills(agent, o, file, package_dir);
 
   ordered_json doc = cli::envelope(kSchema);
   doc["integration"] = agent;
@@ -94,6 +124,7 @@ ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
   doc["version"] = OT_VERSION;
   if (!events.empty()) doc["events"] = events;
   if (package_dir) doc["package_dir"] = package_dir->string();
+  if (!skills.empty()) doc["skills"] = skills;
   if (o.dry_run) doc["planned_content"] = plan.remove_file ? ordered_json(nullptr) : ordered_json(plan.after);
   return doc;
 }
@@ -116,6 +147,9 @@ void render_agent(const ordered_json& d) {
     cli::say(d["removed_file"].get<bool>() ? "  the file did not exist before setup: removed"
                                            : "  restored the file exactly as it was before setup");
   if (d.contains("package_dir")) cli::say("  extension package: " + d["package_dir"].get<std::string>());
+  if (d.contains("skills"))
+    for (const auto& s : d["skills"])
+      cli::say("  skill file " + s["action"].get<std::string>() + ": " + s["path"].get<std::string>());
   if (dry) cli::say(cli::dim("  (dry run: nothing was written; --json shows the planned file)"));
   if (d["integration"] == "codex" && d["action"] == "install" && changed && !dry)
     cli::say("  Codex runs new hooks only after you trust them: start `codex` once and approve the review it\n"
@@ -288,6 +322,9 @@ void add_agent_command(CLI::App& group, const std::string& agent, const std::str
   sub->add_option(file_flag, opts->file, "Settings file to edit instead of the default");
   if (has_project)
     sub->add_flag("--project", opts->project, "Edit this project's settings instead of the user's");
+  if (agent == "claude-code" || agent == "pi")
+    sub->add_flag("--skills", opts->skills,
+                  "Also install the opentraces skill and /ot-search, /ot-trace, /ot-warmup commands for the agent");
   sub->callback([agent, opts] {
     ordered_json doc = run_agent(agent, *opts);
     finish(doc, render_agent);
@@ -317,6 +354,7 @@ void register_setup(CLI::App& root) {
                     "Register capture hooks in Claude Code's settings.json",
                     "  git opentraces setup claude-code\n"
                     "  git opentraces setup claude-code --project     this repo's .claude/settings.local.json\n"
+                    "  git opentraces setup claude-code --skills      + skill and /ot-search /ot-trace /ot-warmup\n"
                     "  git opentraces setup claude-code --remove\n",
                     true);
   add_agent_command(*group, "codex", "--hooks-file", "Register capture hooks in Codex CLI's hooks.json",
@@ -326,7 +364,8 @@ void register_setup(CLI::App& root) {
   group->get_subcommand("codex")->alias("codex-cli");
   add_agent_command(*group, "pi", "--settings-file", "Install the Pi capture extension and list it in Pi's settings",
                     "  git opentraces setup pi                        ~/.pi/agent/settings.json\n"
-                    "  git opentraces setup pi --project              this repo's .pi/settings.json\n",
+                    "  git opentraces setup pi --project              this repo's .pi/settings.json\n"
+                    "  git opentraces setup pi --skills               + skill and /ot-search /ot-trace /ot-warmup\n",
                     true);
 
   auto git_opts = std::make_shared<AgentOpts>();
