@@ -107,6 +107,14 @@ Result<ordered_json> build_report(bucket::Bucket& bucket, const git::Repo* repo,
   std::vector<ordered_json> waste_traces;
   int waste_findings = 0, traces_with_waste = 0, unreadable = 0;
   std::set<std::string> models_seen;
+  // Skills ranked as `trace skills` ranks them (discovery/skills.cpp), from the records this
+  // pass loads anyway: loading every record a second time doubled the report's cost.
+  struct SkillStat {
+    int invocations = 0;
+    std::set<std::string> traces;
+    std::string last_used;
+  };
+  std::map<std::string, SkillStat> skill_stats;
   bucket::ListOptions lo;
   lo.since_ms = o.since_ms;
   lo.project = o.project;
@@ -134,6 +142,12 @@ Result<ordered_json> build_report(bucket::Bucket& bucket, const git::Repo* repo,
       }
       auto r = schema::record_from_json(*rec);
       if (!r.ok()) { ++unreadable; continue; }
+      for (const auto& use : discovery::skills_in(*r)) {
+        SkillStat& st = skill_stats[use.skill];
+        st.invocations++;
+        st.traces.insert(tid);
+        st.last_used = std::max(st.last_used, use.timestamp.empty() ? r->timestamp_end : use.timestamp);
+      }
       auto w = discovery::context_waste(*r);
       if (w.findings.empty()) continue;
       ++traces_with_waste;
@@ -256,24 +270,25 @@ Result<ordered_json> build_report(bucket::Bucket& bucket, const git::Repo* repo,
   out["survival"] = survival;
 
   // --- top skills
-  discovery::SkillOptions sk;
-  sk.since_ms = o.since_ms;
-  sk.project = o.project;
-  sk.limit = o.top_skills;
-  auto skills = discovery::rank_skills(bucket, sk);
-  if (!skills.ok()) return skills.error();
+  std::vector<std::pair<std::string, SkillStat>> ranked(skill_stats.begin(), skill_stats.end());
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    if (a.second.invocations != b.second.invocations) return a.second.invocations > b.second.invocations;
+    if (a.second.traces.size() != b.second.traces.size()) return a.second.traces.size() > b.second.traces.size();
+    return a.first < b.first;
+  });
+  int invocations = 0;
   ordered_json top = ordered_json::array();
-  for (const auto& s : (*skills)["skills"]) {
+  for (const auto& [name, st] : ranked) {
+    invocations += st.invocations;
+    if (int(top.size()) >= o.top_skills) continue;
     ordered_json j;
-    j["skill"] = s.value("skill", "");
-    j["invocations"] = s.value("invocations", 0);
-    j["traces"] = s.value("traces", 0);
-    j["last_used"] = s.contains("last_used") ? ordered_json(s["last_used"]) : ordered_json(nullptr);
+    j["skill"] = name;
+    j["invocations"] = st.invocations;
+    j["traces"] = st.traces.size();
+    j["last_used"] = st.last_used.empty() ? ordered_json(nullptr) : ordered_json(st.last_used);
     top.push_back(j);
   }
-  out["skills"] = {{"total_skills", (*skills).value("total_skills", 0)},
-                   {"total_invocations", (*skills).value("total_invocations", 0)},
-                   {"top", top}};
+  out["skills"] = {{"total_skills", ranked.size()}, {"total_invocations", invocations}, {"top", top}};
 
   // --- waste signals
   std::stable_sort(waste_traces.begin(), waste_traces.end(),

@@ -116,6 +116,9 @@ bw_start() {
   BW_SESSION="$(printf '%s' "$resp" | jq -r '.value.sessionId // empty' 2>/dev/null)"
   BW_BROWSER_PID="$(printf '%s' "$resp" | jq -r '.value.capabilities["goog:processID"] // empty' 2>/dev/null)"
   [ -n "$BW_SESSION" ] || { fail "no WebDriver session: $resp"; return 1; }
+  # Leave the start page (Chromium's new-tab page makes requests of its own, logged late)
+  # before the logs are drained, so the first page under test starts with clean logs.
+  bw_get "about:blank" || true
   bw_drain_logs
 }
 
