@@ -21,7 +21,9 @@
 #   bw_drain_logs               read and discard both logs (call before the page under test)
 #   bw_screenshot FILE          PNG of the viewport
 #   bw_stop                     end the session, kill chromedriver and its browser
-# Cleanup runs on EXIT/INT/TERM (bw_stop, then e2e/lib.sh's rm -rf "$T").
+# Cleanup runs on EXIT/INT/TERM (bw_stop, then e2e/lib.sh's rm -rf "$T"); a test that sets
+# its own EXIT trap must call bw_stop in it. If the test dies without running its trap, a
+# watchdog ends chromedriver and the browser within about a second.
 # Screenshots go to $BW_ARTIFACTS (default $OT_BROWSER_ARTIFACTS or build dir
 # browser-artifacts/<test name>), which survives the test so a run leaves them behind.
 
@@ -86,7 +88,12 @@ bw_start() {
   [ -n "$chrome" ] || { fail "chromium not installed"; return 1; }
   mkdir -p "$T/browser" "$BW_ARTIFACTS"
   # --port=0: chromedriver picks a free port and prints it (no race with a port probe).
-  setsid chromedriver --port=0 --allowed-ips=127.0.0.1 >"$T/browser/chromedriver.log" 2>&1 &
+  # It runs in a process group of its own (setsid) under a watchdog that takes the group
+  # down — driver and browser — once this test's shell is gone, even when the test was
+  # killed with SIGKILL (a CTest timeout) and its EXIT trap never ran.
+  setsid bash -c 'chromedriver --port=0 --allowed-ips=127.0.0.1 >"$1" 2>&1 & drv=$!
+    while kill -0 "$2" 2>/dev/null && kill -0 "$drv" 2>/dev/null; do sleep 1; done
+    kill -TERM -- "-$$" 2>/dev/null' bw-watchdog "$T/browser/chromedriver.log" "$$" &
   BW_DRIVER_PID=$!
   local i
   for i in $(seq 1 100); do
