@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "engine/discovery/run_intel.h"
@@ -82,6 +83,25 @@ std::vector<std::string> open_threads(const schema::TraceRecord& r) {
   return out;
 }
 
+// Commits the session made itself: `git commit` runs whose output names the new commit
+// ("[main 1a2b3c4] subject"), in order — the record links none when no hook saw them.
+std::vector<std::string> commits_from_tool_output(const schema::TraceRecord& r) {
+  static const std::regex made(R"(\[[^\]\n]+ ([0-9a-f]{7,40})\] ([^\n]*))");
+  std::vector<std::string> out;
+  for (const auto& s : r.steps)
+    for (const auto& tc : s.tool_calls) {
+      if (tc.input.dump().find("git commit") == std::string::npos) continue;
+      for (const auto& o : s.observations) {
+        if (o.source_call_id != tc.tool_call_id) continue;
+        for (std::sregex_iterator it(o.content.begin(), o.content.end(), made), end; it != end; ++it) {
+          std::string c = (*it)[1].str() + " " + clip((*it)[2].str(), 60);
+          if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+        }
+      }
+    }
+  return out;
+}
+
 json summarize(const schema::TraceRecord& r, const json& row) {
   json e;
   e["trace_id"] = r.trace_id;
@@ -102,10 +122,17 @@ json summarize(const schema::TraceRecord& r, const json& row) {
   e["files_total"] = fl.size();
   if (fl.size() > kMaxFiles) fl.erase(fl.begin() + kMaxFiles, fl.end());
   e["files"] = fl;
-  std::set<std::string> commits;
-  if (!r.outcome.commit_sha.empty()) commits.insert(r.outcome.commit_sha.substr(0, 12));
+  std::vector<std::string> commits;
+  auto add = [&](const std::string& c) {
+    // The same commit may come as a linked sha and as "sha subject" from the tool output.
+    for (const auto& have : commits)
+      if (have.rfind(c.substr(0, 7), 0) == 0 || c.rfind(have.substr(0, 7), 0) == 0) return;
+    commits.push_back(c);
+  };
+  for (const auto& c : commits_from_tool_output(r)) add(c);
+  if (!r.outcome.commit_sha.empty()) add(r.outcome.commit_sha.substr(0, 12));
   for (const auto& g : r.git_links)
-    if (!g.revision.empty()) commits.insert(g.revision.substr(0, 12));
+    if (!g.revision.empty()) add(g.revision.substr(0, 12));
   json cl = json::array();
   for (const auto& c : commits)
     if (cl.size() < kMaxCommits) cl.push_back(c);
@@ -115,9 +142,15 @@ json summarize(const schema::TraceRecord& r, const json& row) {
 }
 
 std::string render_block(const json& e) {
+  // The title is usually the first prompt: shown only when "asked" does not already say it.
+  std::string title = e.value("title", ""), did = e.value("did", "");
+  std::string stem = title.size() >= 3 && title.compare(title.size() - 3, 3, "…") == 0 ? title.substr(0, title.size() - 3)
+                                                                                       : title;
+  bool same = !stem.empty() && did.rfind(stem, 0) == 0;
   std::string s = "## " + e.value("started_at", "").substr(0, 16) + " " + e.value("agent", "") +
-                  (e.value("model", "").empty() ? "" : "/" + e.value("model", "")) + " — " + e.value("title", "") +
-                  "  [trace " + e.value("trace_id", "").substr(0, 12) + "]\n";
+                  (e.value("model", "").empty() ? "" : "/" + e.value("model", "")) +
+                  (same || title.empty() ? "" : " — " + title) + "  [trace " + e.value("trace_id", "").substr(0, 12) +
+                  "]\n";
   if (!e.value("did", "").empty()) s += "asked: " + e.value("did", "") + "\n";
   if (!e.value("result", "").empty()) s += "result: " + e.value("result", "") + "\n";
   if (!e["files"].empty()) {
@@ -129,7 +162,7 @@ std::string render_block(const json& e) {
   }
   if (!e["commits"].empty()) {
     s += "commits:";
-    for (const auto& c : e["commits"]) s += " " + c.get<std::string>();
+    for (const auto& c : e["commits"]) s += " " + c.get<std::string>() + ";";
     s += "\n";
   }
   for (const auto& t : e["open_threads"]) s += "open: " + t.get<std::string>() + "\n";

@@ -42,6 +42,14 @@ assert_contains "$(jq_out .text)" "[REDACTED:" "the seeded secrets became placeh
 [ "$(jq_out .redactions)" -ge 2 ] && pass "redactions counted" || fail "redactions: $(jq_out .redactions)"
 assert_contains "$(jq_out .tools_applied)" "regex" "regex runs although the machine policy is off"
 
+calc="$(jq_out '.traces[] | select(.trace_id == "70046dd8-3748-42a5-91a4-9d14297adea1")')"
+assert_eq '["e0964ae Add calc module","87b94ab Document add"]' "$(printf '%s' "$calc" | jq -c .commits)" \
+  "commits the session made (from its git commit output)"
+assert_eq '["calc.py (create+edit)"]' "$(printf '%s' "$calc" | jq -c .files)" "files the session touched"
+assert_eq '[]' "$(printf '%s' "$calc" | jq -c .open_threads)" "a committed session leaves no open thread"
+bug="$(jq_out '.traces[] | select(.title | startswith("Add a stats module"))')"
+assert_contains "$(printf '%s' "$bug" | jq -r '.did')" "Add a stats module" "asked: the first prompt"
+
 # The human text is the JSON's text.
 run_ot ctx warmup --all-projects --budget-tokens 2000
 human="$OUT"
