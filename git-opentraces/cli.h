@@ -91,6 +91,7 @@ void register_backfill(CLI::App& root);
 void register_blame(CLI::App& root);  // blame (blame.cpp)
 void register_stats(CLI::App& root);  // stats (stats.cpp)
 void register_report(CLI::App& root);  // report (report.cpp)
+void register_serve(CLI::App& root);  // serve (serve.cpp)
 // Sub-registrations, one file per owner, so parallel work does not collide:
 void register_trace_query(CLI::App& trace_group);     // trace query, index (trace_query.cpp)
 void register_trace_inspect(CLI::App& trace_group);   // trace get/map/slice/skills/compare (trace_inspect.cpp)
