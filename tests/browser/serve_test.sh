@@ -7,9 +7,9 @@
 # link to the trace; approving rows (button and keyboard) is what `dataset review`
 # then reports. A screenshot of each page goes to the artifact dir under the build tree.
 # Without the token: 403 (curl). A non-loopback --bind is refused.
-source "$(dirname "$0")/../e2e/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export OT_WORKFLOW_TEMPLATES="${OT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/workflows/templates"
-ART="${OT_ARTIFACT_DIR:-$(dirname "$OT_BIN")/test-artifacts/serve}"
+ART="$BW_ARTIFACTS"  # under the build tree when CTest runs it (lib.sh)
 rm -rf "$ART" && mkdir -p "$ART"
 jqo() { printf '%s' "$OUT" | jq "$@"; }
 
@@ -75,51 +75,28 @@ Q="$(curl -s "$BASE/api/query?q=calc&t=$TOKEN")"
 run_ot trace query calc --json
 assert_eq "$(jqo -c '[.candidates[].trace_id]')" "$(jq -c '[.candidates[].trace_id]' <<<"$Q")" "/api/query answers what trace query answers"
 
-# --- headless Chromium through chromedriver
-WD_PORT=$(( 20000 + RANDOM % 20000 ))
-chromedriver --port=$WD_PORT > "$T/chromedriver.log" 2>&1 &
-WD_PID=$!
-cleanup() {
-  [ -n "${SID:-}" ] && curl -s -X DELETE "http://127.0.0.1:$WD_PORT/session/$SID" >/dev/null || true
-  kill "$WD_PID" 2>/dev/null || true
-  kill "$SERVE_PID" 2>/dev/null || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
-WD="http://127.0.0.1:$WD_PORT"
-for _ in $(seq 1 100); do curl -s "$WD/status" 2>/dev/null | jq -e .value.ready >/dev/null 2>&1 && break; sleep 0.1; done
-wd() {  # wd METHOD PATH [JSON]: a WebDriver command of the session; prints .value
-  curl -s -X "$1" -H 'Content-Type: application/json' ${3:+-d "$3"} "$WD/session/$SID$2" | jq -c .value
-}
-CAPS=$(jq -cn --arg dir "$T/chrome" '{capabilities: {alwaysMatch: {browserName: "chrome",
-  "goog:loggingPrefs": {browser: "ALL"},
-  "goog:chromeOptions": {binary: "/usr/bin/chromium",
-    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
-           "--user-data-dir=\($dir)", "--no-first-run", "--disable-background-networking", "--disable-sync",
-           "--disable-component-update", "--disable-default-apps"]}}}}')
-SID="$(curl -s -X POST -H 'Content-Type: application/json' -d "$CAPS" "$WD/session" | jq -r .value.sessionId)"
-[ -n "$SID" ] && [ "$SID" != null ] && pass "chromium session" || { fail "no WebDriver session: $(tail -5 "$T/chromedriver.log")"; finish; }
-
-js() { wd POST /execute/sync "$(jq -cn --arg s "$1" '{script: $s, args: []}')" | jq -r .; }
-go() { wd POST /url "$(jq -cn --arg u "$1" '{url: $u}')" >/dev/null; }
-el() { wd POST /element "$(jq -cn --arg v "$1" '{using: "css selector", value: $v}')" | jq -r 'if type == "object" then (to_entries[0].value // empty) else empty end'; }
-click() { local e; e="$(el "$1")"; [ -n "$e" ] || { fail "no element $1"; return 0; }; wd POST "/element/$e/click" '{}' >/dev/null; }
-type_in() { local e; e="$(el "$1")"; wd POST "/element/$e/clear" '{}' >/dev/null; wd POST "/element/$e/value" "$(jq -cn --arg t "$2" '{text: $t}')" >/dev/null; }
-key() { wd POST /actions "$(jq -cn --arg k "$1" '{actions: [{type: "key", id: "kb", actions: [{type: "keyDown", value: $k}, {type: "keyUp", value: $k}]}]}')" >/dev/null; }
+# --- headless Chromium through chromedriver (tests/browser/lib.sh)
+trap 'kill "$SERVE_PID" 2>/dev/null || true; bw_stop; rm -rf "$T"' EXIT
+bw_start && pass "chromium session" || finish
+js() { bw_exec "$1" | jq -r .; }
+go() { bw_get "$1"; }
+click() { local e; e="$(bw_find "$1")" && [ -n "$e" ] || { fail "no element $1"; return 0; }; bw_click "$e"; }
+type_in() { local e; e="$(bw_find "$1")" && [ -n "$e" ] || { fail "no element $1"; return 0; }; bw_clear "$e"; bw_type "$e" "$2"; }
 wait_js() {  # wait_js EXPR: until the page's EXPR is true (5 s)
-  for _ in $(seq 1 50); do [ "$(js "return !!($1)")" = true ] && return 0; sleep 0.1; done
+  for _ in $(seq 1 50); do [ "$(js "return !!($1)" 2>/dev/null)" = true ] && return 0; sleep 0.1; done
   return 1
 }
-shot() { wd GET /screenshot | jq -r . | base64 -d > "$ART/$1.png"; [ -s "$ART/$1.png" ] && pass "screenshot $1.png" || fail "no screenshot $1"; }
-# Every page: loaded, no console errors, nothing fetched from anywhere but the server.
+shot() { bw_screenshot "$ART/$1.png" && pass "screenshot $1.png" || fail "no screenshot $1"; }
+# Every page: loaded, no console errors or warnings, nothing fetched from anywhere but the server.
 check_page() {
   wait_js 'document.readyState === "complete"' || fail "$1: page did not finish loading"
-  local errs
-  errs="$(wd POST /se/log '{"type":"browser"}' | jq -r '.[]? | select(.level == "SEVERE" or .level == "WARNING") | .message')"
+  local errs foreign
+  errs="$(bw_console_log | jq -r '.[]? | select(.level == "SEVERE" or .level == "WARNING") | .message')"
   assert_eq "" "$errs" "$1: no console errors"
-  local foreign
-  foreign="$(js 'return performance.getEntriesByType("resource").map(e => e.name).filter(u => !u.startsWith(location.origin)).join(" ")')"
+  local urls; urls="$(bw_requested_urls)"
+  foreign="$(grep -v "^$BASE/" <<<"$urls" || true)"
   assert_eq "" "$foreign" "$1: no request leaves the server"
+  [ -n "$urls" ] || fail "$1: the network log saw no request at all (the check above would be vacuous)"
   assert_eq "true" "$(js 'return !!document.querySelector("link[href=\"/static/app.css\"]") && getComputedStyle(document.body).margin === "0px"')" \
     "$1: the stylesheet applied"
 }
@@ -175,17 +152,17 @@ wait_js 'document.getElementById("row-status") && document.getElementById("row-s
 check_page approved
 run_ot dataset review demo --json
 assert_eq publishable "$(jq_out ".rows[\"$ROW1\"].status")" "dataset review: $ROW1 approved through the page"
-key j
+bw_keys j
 wait_js "document.getElementById('review').dataset.row !== '$ROW1'" || fail "j did not move to the next row"
 ROW2="$(js 'return document.getElementById("review").dataset.row')"
-key a
+bw_keys a
 wait_js 'document.getElementById("row-status").textContent === "publishable"' || fail "the a key did not approve"
 run_ot dataset status demo --json
 run_ot dataset review demo --json
 assert_eq publishable "$(jq_out ".rows[\"$ROW2\"].status")" "dataset review: $ROW2 approved with the a key"
-key u
+bw_keys u
 wait_js 'document.getElementById("row-status").textContent === "needs_review"' || fail "the u key did not reset"
-key k
+bw_keys k
 wait_js "document.getElementById('review').dataset.row === '$ROW1'" && pass "k goes back to the previous row" || fail "k"
 shot review-after
 check_page review-after
