@@ -46,10 +46,29 @@ discovery::QueryOptions query_options(const Params& p, int default_limit) {
   return o;
 }
 
+// Input (with cache reads) and output tokens of a trace. They live in the record's metrics
+// (the search index does not keep them), and a record read is the costly part of the
+// traces page, so the totals are kept per (trace, record hash) for the server's lifetime;
+// a new generation of the trace has a new hash. Callers hold the server's engine lock.
+std::pair<int64_t, int64_t> token_totals(bucket::Bucket& b, const std::string& id) {
+  static std::map<std::string, std::pair<int64_t, int64_t>> cache;
+  auto row = b.row(id);
+  std::string key = id + "@" + (row.ok() ? row->value("record_hash", "") : std::string());
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::pair<int64_t, int64_t> t{0, 0};
+  if (auto rec = b.get_record(id); rec.ok() && rec->contains("metrics")) {
+    const json& mt = (*rec)["metrics"];
+    t = {num(mt, "total_input_tokens") + num(mt, "total_cache_read_tokens"), num(mt, "total_output_tokens")};
+  }
+  if (cache.size() > 100000) cache.clear();  // bounded: a long-running server over a huge bucket
+  if (row.ok()) cache[key] = t;
+  return t;
+}
+
 }  // namespace
 
 Response traces_page(const Site& site, const Params& p) {
-  auto o = query_options(p, 50);
+  auto o = query_options(p, 25);
   auto b = bucket::open_and_drain();
   if (!b.ok()) return error_page(site, b.error(), "traces");
   auto res = discovery::run_query(**b, o);
@@ -75,14 +94,7 @@ Response traces_page(const Site& site, const Params& p) {
     for (const auto& c : cands) {
       std::string id = c["trace_id"].get<std::string>();
       const auto& m = c["metadata"];
-      // Tokens are in the record's metrics (the search index does not keep them): one
-      // record read per listed trace.
-      int64_t tin = 0, tout = 0;
-      if (auto rec = (*b)->get_record(id); rec.ok() && rec->contains("metrics")) {
-        const json& mt = (*rec)["metrics"];
-        tin = num(mt, "total_input_tokens") + num(mt, "total_cache_read_tokens");
-        tout = num(mt, "total_output_tokens");
-      }
+      auto [tin, tout] = token_totals(**b, id);
       std::string title = c["title"].get<std::string>();
       h += "<tr><td><a class=\"trace-link\" href=\"/trace/" + url_enc(id) + "\">" + esc(title.empty() ? "(untitled)" : clip(title, 90)) +
            "</a><div class=\"muted mono\">" + esc(id) + "</div></td><td>" + esc(str(m, "agent")) + "</td><td>" + esc(str(m, "model")) +
