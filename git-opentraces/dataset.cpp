@@ -14,6 +14,7 @@
 #include "engine/dataset/run.h"
 #include "engine/dataset/sanitize.h"
 #include "engine/dataset/schedule.h"
+#include "engine/dataset/traces.h"
 #include "engine/util/fs.h"
 #include "git-opentraces/cli.h"
 
@@ -249,6 +250,7 @@ void run_status(const std::string& name) {
     doc["row_count"] = ds.row_count();
     doc["counts"] = counts_json(counts);
     doc["manual"] = ds.manifest()["workflow"].value("source_type", "") == "manual";
+    doc["traces"] = dataset::is_traces_dataset(ds.manifest());
     doc["workflow"] = ds.manifest()["workflow"];
     doc["security"] = {{"reader_floor", floor},
                        {"floor_satisfied", floor_ok},

@@ -234,6 +234,15 @@ Result<RunResult> run_traces(const std::string& name, const RunOptions& o) {
   std::set<std::string> run_ids;
   int64_t duplicates = 0, emitted = 0, bytes = 0;
   int64_t watermark = cursor.value("watermark_ms", int64_t{0});
+  // Rows already built by this security version, tier and tools, keyed by trace|record_hash:
+  // the same record gives the same bytes again, so it is not rebuilt (only its verdict moves).
+  std::map<std::string, const RowIndexEntry*> built;
+  for (const auto& e : ds.index()) {
+    const json& sec = e.provenance.security;
+    if (sec.value("security_version", "") == policy->version && sec.value("privacy_tier", "") == tier &&
+        sec.value("requested_tools", json()) == json(tools) && e.provenance.record_ref.is_object())
+      built[e.provenance.trace_id + "|" + e.provenance.record_ref.value("record_hash", "")] = &e;
+  }
   size_t i = 0;
   for (const auto& c : *cands) {
     const std::string tid = c.row.value("trace_id", "");
@@ -245,6 +254,24 @@ Result<RunResult> run_traces(const std::string& name, const RunOptions& o) {
     if (!cl.cleared && !allow) {
       record["withheld"].push_back(json{{"trace_id", tid}, {"reason", cl.reason}, {"detail", cl.detail},
                                         {"next_step", cl.next_step}, {"open_findings", open}});
+      continue;
+    }
+    const bool scanned = c.row.value("scanned", false);
+    const std::string version = c.row.value("security_version", "");
+    json source{{"source_scanned", scanned},
+                {"source_security_version", version},
+                {"security_stale", scanned && version != policy->version},
+                {"source_cleared", cl.cleared},
+                {"source_clearance", cl.cleared ? json() : json(cl.reason)}};
+    if (!cl.cleared) {  // exported past the gate on purpose: say so on the row, with the findings
+      source["egress_override"] = "allow_findings";
+      source["open_findings"] = open;
+    }
+    if (auto same = built.find(tid + "|" + c.row.value("record_hash", "")); same != built.end()) {
+      json now = same->second->provenance.security;
+      now.update(source);
+      if (now != same->second->provenance.security) refresh[same->second->row_id] = now;
+      ++duplicates;
       continue;
     }
     // The dataset's tools at its tier over the whole record, then the files from it.
@@ -260,23 +287,13 @@ Result<RunResult> run_traces(const std::string& name, const RunOptions& o) {
                                "report this: traces rows are built by git-opentraces itself"));
     }
     ++emitted;
-    const bool scanned = c.row.value("scanned", false);
-    const std::string version = c.row.value("security_version", "");
     json security{{"privacy_tier", tier},
                   {"requested_tools", tools},
                   {"tools_applied", clean->tools_applied},
                   {"redactions_applied", clean->redactions_applied},
                   {"findings", clean->findings},
-                  {"security_version", clean->security_version},
-                  {"source_scanned", scanned},
-                  {"source_security_version", version},
-                  {"security_stale", scanned && version != policy->version},
-                  {"source_cleared", cl.cleared},
-                  {"source_clearance", cl.cleared ? json() : json(cl.reason)}};
-    if (!cl.cleared) {  // exported past the gate on purpose: say so on the row, with the findings
-      security["egress_override"] = "allow_findings";
-      security["open_findings"] = open;
-    }
+                  {"security_version", clean->security_version}};
+    security.update(source);
     RowIndexEntry e;
     e.identity_hash = json_digest(identity_input(row, manifest));
     e.payload_hash = json_digest(row);
@@ -331,6 +348,7 @@ Result<RunResult> run_traces(const std::string& name, const RunOptions& o) {
   if (!o.dry_run) {
     if (auto s = ds.refresh_security(refresh); !s.ok()) return fail(s.error());
     if (auto s = ds.append(add, states); !s.ok()) return fail(s.error());
+    written.clear();  // the rows are in: their files stay whatever happens next
     PublicationState st = evaluate_states(ds);
     json approved = json::array();
     if (o.approve_new)
