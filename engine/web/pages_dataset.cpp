@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "engine/dataset/rows.h"
+#include "engine/util/fs.h"
 #include "engine/web/html.h"
 #include "engine/web/pages.h"
 
@@ -24,6 +25,26 @@ std::string counts_text(const std::map<std::string, int64_t>& counts) {
 }
 
 std::string pretty(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+// The data of one row: its line of data/train.jsonl (entry.line, 1-based).
+Result<json> row_data(const dataset::Dataset& ds, const dataset::RowIndexEntry& e) {
+  auto corrupt = [&](std::string why) {
+    return make_error(ExitCode::kResource, "DATASET_CORRUPT", "dataset review", ds.data_path().string() + ": " + why,
+                      "check the dataset with `git opentraces dataset status " + ds.name() + "`");
+  };
+  auto text = read_file(ds.data_path());
+  if (!text.ok()) return corrupt("cannot be read: " + text.error().message);
+  size_t pos = 0;
+  for (int64_t n = 1; n < e.line && pos != std::string::npos; ++n) {
+    pos = text->find('\n', pos);
+    if (pos != std::string::npos) ++pos;
+  }
+  if (pos == std::string::npos || pos >= text->size() || e.line < 1) return corrupt("has no line " + std::to_string(e.line) + " for " + e.row_id);
+  size_t end = text->find('\n', pos);
+  json j = json::parse(text->substr(pos, end == std::string::npos ? std::string::npos : end - pos), nullptr, false);
+  if (j.is_discarded()) return corrupt("line " + std::to_string(e.line) + " (" + e.row_id + ") is not JSON");
+  return j;
+}
 
 }  // namespace
 
@@ -61,8 +82,9 @@ Response datasets_page(const Site& site) {
 Response review_page(const Site& site, const std::string& name, const Params& p) {
   auto ds = dataset::Dataset::open(name);
   if (!ds.ok()) return error_page(site, ds.error(), "datasets");
-  auto rows = ds->rows();
-  if (!rows.ok()) return error_page(site, rows.error(), "datasets");
+  // The index and states for the list; the data of the shown row only (a page load must not
+  // parse every row of a large dataset).
+  const auto* rows = &ds->index();
   // The states as `dataset review` shows them: block reasons re-evaluated against the policy.
   const auto state = dataset::evaluate_states(*ds);
   std::map<std::string, int64_t> counts;
@@ -77,7 +99,7 @@ Response review_page(const Site& site, const std::string& name, const Params& p)
   size_t cur = rows->size();
   std::string want = get(p, "row");
   for (size_t i = 0; i < rows->size() && cur == rows->size(); ++i)
-    if (want.empty() ? state.rows.at((*rows)[i].entry.row_id).status == dataset::kNeedsReview : (*rows)[i].entry.row_id == want) cur = i;
+    if (want.empty() ? state.rows.at((*rows)[i].row_id).status == dataset::kNeedsReview : (*rows)[i].row_id == want) cur = i;
   if (cur == rows->size()) {
     if (!want.empty()) {
       Error e = make_error(ExitCode::kNotFound, "ROW_NOT_FOUND", "dataset review", "dataset " + name + " has no row " + want,
@@ -86,13 +108,15 @@ Response review_page(const Site& site, const std::string& name, const Params& p)
     }
     cur = 0;
   }
-  const auto& row = (*rows)[cur];
-  const auto& st = state.rows.at(row.entry.row_id);
-  const auto& pv = row.entry.provenance;
-  auto row_href = [&](size_t i) { return "/datasets/" + url_enc(name) + "?row=" + url_enc((*rows)[i].entry.row_id); };
+  const auto& entry = (*rows)[cur];
+  const auto& st = state.rows.at(entry.row_id);
+  const auto& pv = entry.provenance;
+  auto data = row_data(*ds, entry);
+  if (!data.ok()) return error_page(site, data.error(), "datasets");
+  auto row_href = [&](size_t i) { return "/datasets/" + url_enc(name) + "?row=" + url_enc((*rows)[i].row_id); };
 
-  h += "<div class=\"review-layout\"><section id=\"review\" data-dataset=\"" + esc(name) + "\" data-row=\"" + esc(row.entry.row_id) + "\">";
-  h += "<h2 class=\"mono\">" + esc(row.entry.row_id) + " <span class=\"badge " + esc(st.status) + "\" id=\"row-status\">" + esc(st.status) +
+  h += "<div class=\"review-layout\"><section id=\"review\" data-dataset=\"" + esc(name) + "\" data-row=\"" + esc(entry.row_id) + "\">";
+  h += "<h2 class=\"mono\">" + esc(entry.row_id) + " <span class=\"badge " + esc(st.status) + "\" id=\"row-status\">" + esc(st.status) +
        "</span></h2><p class=\"muted\">row " + std::to_string(cur + 1) + " of " + std::to_string(rows->size()) + "</p>";
   if (!st.block_reasons.empty()) {
     std::string reasons;
@@ -119,16 +143,16 @@ Response review_page(const Site& site, const std::string& name, const Params& p)
   if (pv.record_ref.is_object())
     h += "<dt>Record</dt><dd class=\"mono\">" + esc(pv.record_ref.value("record_hash", "")) + " (generation " +
          std::to_string(pv.record_ref.value("generation", 0)) + ")</dd>";
-  h += "<dt>Run</dt><dd class=\"mono\">" + esc(row.entry.run_id) + " · " + esc(short_time(row.entry.appended_at)) + "</dd>";
+  h += "<dt>Run</dt><dd class=\"mono\">" + esc(entry.run_id) + " · " + esc(short_time(entry.appended_at)) + "</dd>";
   h += "<dt>Security</dt><dd>privacy tier " + esc(st.privacy_tier) + " · " + std::to_string(st.redactions_applied) + " redaction(s) · version " +
        esc(st.security_version.empty() ? "-" : st.security_version) + (st.security_stale ? " (stale)" : "") + "</dd>";
   if (!st.reviewed_at.empty()) h += "<dt>Reviewed</dt><dd>" + esc(short_time(st.reviewed_at)) + " by " + esc(st.reviewed_by) + "</dd>";
-  h += "</dl><h2>Row</h2><pre id=\"row-data\">" + esc(pretty(row.data)) + "</pre>";
+  h += "</dl><h2>Row</h2><pre id=\"row-data\">" + esc(pretty(*data)) + "</pre>";
   h += "<details><summary>Provenance (JSON)</summary><pre>" + esc(pretty(pv.to_json())) + "</pre></details></section>";
 
   h += "<aside><h2>Rows</h2><div class=\"rowlist\">";
   for (size_t i = 0; i < rows->size(); ++i) {
-    const auto& id = (*rows)[i].entry.row_id;
+    const auto& id = (*rows)[i].row_id;
     const auto& s = state.rows.at(id).status;
     h += "<a href=\"" + row_href(i) + "\"" + (i == cur ? " class=\"current\"" : "") + "><span class=\"mono\">" + esc(id) + "</span> <span class=\"badge " +
          esc(s) + "\">" + esc(s) + "</span></a>";
