@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include "engine/dataset/rows.h"
 #include "engine/util/fs.h"
@@ -46,6 +48,42 @@ Result<json> row_data(const dataset::Dataset& ds, const dataset::RowIndexEntry& 
   return j;
 }
 
+
+// Opened datasets, reused while none of their files changed (every file of .opentraces/
+// and the data file: size and modification time). Opening parses the manifest, the row
+// index and the publication state, the bulk of a dataset page's time; a review (here or
+// from the CLI) rewrites the state, so the next page reopens. Callers hold the engine lock.
+Result<const dataset::Dataset*> open_dataset(const std::string& name) {
+  struct Entry {
+    std::string stamp;
+    std::optional<dataset::Dataset> ds;
+  };
+  static std::map<std::string, Entry> cache;
+  auto dir = dataset::dataset_dir(name);
+  if (!dir.ok()) return dir.error();
+  std::string stamp;
+  std::error_code ec;
+  std::vector<std::filesystem::path> files{*dir / "data" / "train.jsonl"};
+  for (const auto& e : std::filesystem::directory_iterator(*dir / ".opentraces", ec)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto size = std::filesystem::file_size(f, ec);
+    auto t = std::filesystem::last_write_time(f, ec);
+    stamp += f.filename().string() + ":" + std::to_string(ec ? 0 : size) + ":" +
+             std::to_string(ec ? 0 : t.time_since_epoch().count()) + ";";
+  }
+  Entry& e = cache[name];
+  if (!e.ds || e.stamp != stamp) {
+    auto ds = dataset::Dataset::open(name);
+    if (!ds.ok()) {
+      cache.erase(name);
+      return ds.error();
+    }
+    e.ds = std::move(*ds);
+    e.stamp = stamp;
+  }
+  return &*e.ds;
+}
 }  // namespace
 
 Response datasets_page(const Site& site) {
@@ -61,17 +99,18 @@ Response datasets_page(const Site& site) {
   } else {
     h += "<table class=\"datasets\"><thead><tr><th>Dataset</th><th>Workflow</th><th class=\"num\">Rows</th><th>States</th></tr></thead><tbody>";
     for (const auto& d : dirs) {
-      auto ds = dataset::Dataset::open_dir(d);
       std::string name = d.filename().string();
+      auto ds = open_dataset(name);
       if (!ds.ok()) {
         h += "<tr><td>" + esc(name) + "</td><td colspan=\"3\" class=\"error\">" + esc(ds.error().message) + "</td></tr>";
         continue;
       }
-      const json& wf = ds->manifest().contains("workflow") ? ds->manifest()["workflow"] : json::object();
+      const dataset::Dataset& dset = **ds;
+      const json& wf = dset.manifest().contains("workflow") ? dset.manifest()["workflow"] : json::object();
       std::map<std::string, int64_t> counts;
-      for (const auto& [id, s] : dataset::evaluate_states(*ds).rows) counts[s.status]++;
+      for (const auto& [id, s] : dataset::evaluate_states(dset).rows) counts[s.status]++;
       h += "<tr><td><a class=\"dataset-link\" href=\"/datasets/" + url_enc(name) + "\">" + esc(name) + "</a></td><td>" +
-           esc(wf.is_object() ? wf.value("skill", "") : "") + "</td><td class=\"num\">" + std::to_string(ds->row_count()) + "</td><td>" +
+           esc(wf.is_object() ? wf.value("skill", "") : "") + "</td><td class=\"num\">" + std::to_string(dset.row_count()) + "</td><td>" +
            esc(counts_text(counts)) + "</td></tr>";
     }
     h += "</tbody></table>";
@@ -80,8 +119,9 @@ Response datasets_page(const Site& site) {
 }
 
 Response review_page(const Site& site, const std::string& name, const Params& p) {
-  auto ds = dataset::Dataset::open(name);
-  if (!ds.ok()) return error_page(site, ds.error(), "datasets");
+  auto opened = open_dataset(name);
+  if (!opened.ok()) return error_page(site, opened.error(), "datasets");
+  const dataset::Dataset* ds = *opened;
   // The index and states for the list; the data of the shown row only (a page load must not
   // parse every row of a large dataset).
   const auto* rows = &ds->index();

@@ -167,6 +167,10 @@ wait_js "document.getElementById('review').dataset.row === '$ROW1'" && pass "k g
 shot review-after
 check_page review-after
 
+# A change made outside the server (the CLI) shows on the next page load.
+run_ot dataset review reject demo "$ROW1" --json; assert_rc 0 "reject $ROW1 from the CLI"
+assert_contains "$(curl -s "$BASE/datasets/demo?row=$ROW1&t=$TOKEN")" 'id="row-status">rejected<' "the page shows the CLI's rejection"
+
 # --- SIGTERM: a clean stop
 kill -TERM "$SERVE_PID"
 set +e; wait "$SERVE_PID"; RC=$?; set -e
