@@ -394,11 +394,14 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
       auto hit_view = [](std::string_view v) { return v; };
       Cursor keep(survivors, hit_view);
       OT_TRY_STATUS(r.scan(fts_keys::posting_prefix(tl.term), [&](std::string_view trace, std::string_view v) {
+        // Every key counts for the idf; only the postings kept are decoded (a common
+        // later term is mostly keys of traces an earlier term already ruled out).
+        ++tl.df;
+        const std::string_view* id = first ? nullptr : keep.find(trace);
+        if (!first && id == nullptr) return true;
         auto p = posting_value(v);
         if (!p) return true;
-        ++tl.df;
-        if (first) tl.postings.push_back({arena.add(trace), *p});
-        else if (const std::string_view* id = keep.find(trace)) tl.postings.push_back({*id, *p});
+        tl.postings.push_back({first ? arena.add(trace) : *id, *p});
         return true;
       }));
       survivors.clear();
