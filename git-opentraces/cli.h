@@ -92,6 +92,7 @@ void register_blame(CLI::App& root);  // blame (blame.cpp)
 void register_stats(CLI::App& root);  // stats (stats.cpp)
 void register_report(CLI::App& root);  // report (report.cpp)
 void register_serve(CLI::App& root);  // serve (serve.cpp)
+void register_capture_otlp(CLI::App& root);  // capture-otlp (capture_otlp.cpp)
 // Sub-registrations, one file per owner, so parallel work does not collide:
 void register_trace_query(CLI::App& trace_group);     // trace query, index (trace_query.cpp)
 void register_trace_inspect(CLI::App& trace_group);   // trace get/map/slice/skills/compare (trace_inspect.cpp)
@@ -100,6 +101,7 @@ void register_bucket_security(CLI::App& bucket_group);  // bucket security ... (
 void register_bucket_remote(CLI::App& bucket_group);    // bucket remote/push/pull (bucket_remote.cpp)
 void register_remote_reads(CLI::App& root);             // --remote on trace query|get, ctx (bucket_remote.cpp)
 void register_dataset_remote(CLI::App& dataset_group);  // dataset remote/publish (dataset_remote.cpp)
+void register_ctx_otel(CLI::App& ctx_group);          // ctx otel (ctx_otel.cpp)
 void register_trail_pr(CLI::App& trail_group);        // trail pr render/create/update (trail_pr.cpp)
 // Adds post-commit / post-rewrite / pre-push under the hidden `hook` group.
 void register_git_hook_handlers(CLI::App& hook_group);

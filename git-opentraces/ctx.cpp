@@ -11,6 +11,7 @@
 #include "engine/ctx/prune.h"
 #include "engine/ctx/ref.h"
 #include "engine/ctx/views.h"
+#include "engine/otlp/flush.h"
 #include "engine/trails/fact.h"
 #include "git-opentraces/cli.h"
 #include "notes/notes_store.h"
@@ -58,10 +59,19 @@ json view_one(bucket::Bucket& b, const std::string& text, const ViewOptions& o) 
     e["view"] = "empty";
     return e;
   }
-  if (!ref.step && !ref.last && o.layer.empty()) return ctx::overview(t);
+  // OTLP evidence (capture-otlp flush) rides beside the transcript's tree: docs/otlp.md.
+  if (!ref.step && !ref.last && o.layer.empty()) {
+    json v = ctx::overview(t);
+    if (json otel = otlp::otel_summary(b, t.trace_id); !otel.is_null()) v["otel"] = otel;
+    return v;
+  }
   auto n = cli::unwrap(ctx::node_at(std::move(t), ref.last || !ref.step ? -1 : *ref.step));
   ctx::Reader r(b);
-  if (o.layer.empty()) return ctx::step_view(r, n);
+  if (o.layer.empty()) {
+    json v = ctx::step_view(r, n);
+    if (json otel = otlp::otel_for_step(b, n.trace.trace_id, n.index); !otel.is_null()) v["otel"] = otel;
+    return v;
+  }
   ctx::LayerOptions lo{o.layer, o.full, o.with_dropped, o.offset, o.limit};
   return cli::unwrap(ctx::layer_view(r, n, lo));
 }
@@ -91,7 +101,12 @@ void render_view(const json& v, const ViewOptions& o) {
     for (const auto& [k, c] : v["branch_counts"].items())
       if (c.get<int>() > 0) br += (br.empty() ? "" : ", ") + std::to_string(c.get<int>()) + " " + k;
     cli::say("  branches: " + br + (v.value("compaction_count", 0) ? " · " + std::to_string(v["compaction_count"].get<int>()) + " compaction(s)" : ""));
+    if (v.contains("otel"))
+      cli::say("  otel: " + std::to_string(v["otel"].value("requests", 0)) + " model requests (" +
+               std::to_string(v["otel"].value("matched", 0)) + " matched to steps), " +
+               thousands(v["otel"].value("prompt_tokens", int64_t{0})) + " prompt tokens reported by telemetry");
     for (const auto& l : v["look"]) cli::say("  look → " + l.get<std::string>());
+    if (v.contains("otel")) cli::say("  look → " + v["otel"].value("look", ""));
     return;
   }
   if (view == "step") {
@@ -105,6 +120,13 @@ void render_view(const json& v, const ViewOptions& o) {
     for (const auto& [alias, l] : v["layers"].items())
       cli::say("  " + alias + ": " + short_id(l["layer_id"]) + "  " + l.value("completeness", "?") + ", " +
                thousands(l.value("byte_count", 0)) + " bytes");
+    if (v.contains("otel")) {
+      const json& t = v["otel"]["otel"];
+      cli::say("  otel: request " + v["otel"].value("request_id", "") + ": " + thousands(t.value("prompt", int64_t{0})) +
+               " prompt tokens (" + thousands(t.value("input", int64_t{0})) + " in, " + thousands(t.value("cache_read", int64_t{0})) +
+               " cache read, " + thousands(t.value("cache_creation", int64_t{0})) + " cache write), " +
+               thousands(t.value("output", int64_t{0})) + " out" + (v["otel"].value("agrees", false) ? ", same as the session file" : ""));
+    }
     for (const auto& r : v["read"]) cli::say("  read → " + r.get<std::string>());
     return;
   }

@@ -11,6 +11,7 @@
 
 #include "engine/capture/agent_skills.h"
 #include "engine/capture/integrations.h"
+#include "engine/capture/otlp_env.h"
 #include "engine/util/paths.h"
 #include "engine/version.h"
 #include "engine/util/fs.h"
@@ -33,6 +34,8 @@ struct AgentOpts {
   bool project = false;
   bool skills = false;  // --skills: also install the agent-facing skill/commands (agent_skills.h)
   std::string file;  // --settings-file / --hooks-file
+  bool otlp = false;  // claude-code: the OTLP exporter env entries instead of the hooks
+  capture::OtlpEnvOptions otlp_env;
 };
 
 fs::path cwd() {
@@ -95,6 +98,9 @@ ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
       package_dir = cli::unwrap(capture::deploy_pi_package(bin, o.dry_run));
       add = capture::add_pi_package(*package_dir);
     }
+  } else if (o.otlp) {
+    strip = capture::strip_otlp_env();
+    add = capture::add_otlp_env(o.otlp_env);
   } else {
     events = agent == "codex" ? capture::codex_events() : capture::claude_events();
     strip = capture::strip_command_hooks();
@@ -102,14 +108,17 @@ ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
   }
   auto plan = cli::unwrap(o.remove ? capture::plan_remove(file, strip) : capture::plan_install(file, add));
   std::optional<fs::path> backup;
-  if (!o.dry_run) backup = cli::unwrap(capture::apply_plan(plan, strip));
+  // Claude Code's file may hold our hooks and our OTLP env: "untouched by us" means neither.
+  capture::SettingsEdit untouched = agent == "claude-code" ? capture::strip_all_claude() : strip;
+  if (!o.dry_run) backup = cli::unwrap(capture::apply_plan(plan, untouched));
   // The package dir is shared by every settings file that lists it: only the user-level
   // removal takes it away (a project's removal leaves it for the others).
   if (!o.dry_run && o.remove && agent == "pi" && !o.project && o.file.empty()) {
     std::error_code ec;
     fs::remove_all(capture::pi_package_dir(), ec);
   }
-  auto skills = agent_skills(agent, o, file, package_dir);
+  // --otlp touches only the exporter env: the skills stay as they are.
+  auto skills = o.otlp ? ordered_json::array() : agent_skills(agent, o, file, package_dir);
 
   ordered_json doc = cli::envelope(kSchema);
   doc["integration"] = agent;
@@ -123,6 +132,11 @@ ordered_json run_agent(const std::string& agent, const AgentOpts& o) {
   doc["binary"] = bin.string();
   doc["version"] = OT_VERSION;
   if (!events.empty()) doc["events"] = events;
+  if (o.otlp) {
+    ordered_json env = ordered_json::object();
+    for (const auto& [k, v] : capture::otlp_env(o.otlp_env)) env[k] = v;
+    doc["otlp"] = {{"endpoint", "http://127.0.0.1:" + std::to_string(o.otlp_env.port)}, {"env", env}};
+  }
   if (package_dir) doc["package_dir"] = package_dir->string();
   if (!skills.empty()) doc["skills"] = skills;
   if (o.dry_run) doc["planned_content"] = plan.remove_file ? ordered_json(nullptr) : ordered_json(plan.after);
@@ -136,7 +150,9 @@ void render_agent(const ordered_json& d) {
   bool dry = d["dry_run"].get<bool>();
   std::string verb;
   if (d["action"] == "install") {
-    std::string what = d.contains("events") ? std::to_string(d["events"].size()) + " hooks" : "the extension package";
+    std::string what = d.contains("events") ? std::to_string(d["events"].size()) + " hooks"
+                       : d.contains("otlp")   ? "the OTLP exporter settings (" + d["otlp"]["endpoint"].get<std::string>() + ")"
+                                              : "the extension package";
     verb = changed ? (dry ? "would register " : "registered ") + what + " in " : "already installed in ";
   } else {
     verb = changed ? (dry ? "would remove our entries from " : "removed our entries from ") : "nothing of ours in ";
@@ -151,6 +167,8 @@ void render_agent(const ordered_json& d) {
     for (const auto& s : d["skills"])
       cli::say("  skill file " + s["action"].get<std::string>() + ": " + s["path"].get<std::string>());
   if (dry) cli::say(cli::dim("  (dry run: nothing was written; --json shows the planned file)"));
+  if (d.contains("otlp") && d["action"] == "install" && !dry)
+    cli::say("  new Claude Code sessions export telemetry there; start the receiver: git opentraces capture-otlp start");
   if (d["integration"] == "codex" && d["action"] == "install" && changed && !dry)
     cli::say("  Codex runs new hooks only after you trust them: start `codex` once and approve the review it\n"
              "  asks for (\"hooks need review\"); until then `codex exec` skips them.");
@@ -318,13 +336,22 @@ void add_agent_command(CLI::App& group, const std::string& agent, const std::str
   auto opts = std::make_shared<AgentOpts>();
   CLI::App* sub = cli::add_command(group, agent, description, examples);
   sub->add_flag("--dry-run", opts->dry_run, "Show what would change; write nothing");
-  sub->add_flag("--remove", opts->remove, "Remove our entries (restoring the original file when untouched since)");
+  sub->add_flag("--remove,--uninstall", opts->remove, "Remove our entries (restoring the original file when untouched since)");
   sub->add_option(file_flag, opts->file, "Settings file to edit instead of the default");
   if (has_project)
     sub->add_flag("--project", opts->project, "Edit this project's settings instead of the user's");
   if (agent == "claude-code" || agent == "pi")
     sub->add_flag("--skills", opts->skills,
                   "Also install the opentraces skill and /ot-search, /ot-trace, /ot-warmup commands for the agent");
+  if (agent == "claude-code") {
+    sub->add_flag("--otlp", opts->otlp, "The OTLP exporter env settings (telemetry to capture-otlp) instead of the hooks");
+    sub->add_option("--port", opts->otlp_env.port, "--otlp: the receiver's port on 127.0.0.1 (default 4318)")
+        ->check(CLI::Range(1, 65535));
+    sub->add_flag("--log-prompts", opts->otlp_env.log_prompts, "--otlp: also export prompt text (OTEL_LOG_USER_PROMPTS=1)");
+    sub->add_flag("--log-tool-details", opts->otlp_env.log_tool_details,
+                  "--otlp: also export tool inputs (OTEL_LOG_TOOL_DETAILS=1)");
+    sub->add_flag("--force", opts->otlp_env.force, "--otlp: replace telemetry settings git-opentraces did not write");
+  }
   sub->callback([agent, opts] {
     ordered_json doc = run_agent(agent, *opts);
     finish(doc, render_agent);
@@ -355,7 +382,9 @@ void register_setup(CLI::App& root) {
                     "  git opentraces setup claude-code\n"
                     "  git opentraces setup claude-code --project     this repo's .claude/settings.local.json\n"
                     "  git opentraces setup claude-code --skills      + skill and /ot-search /ot-trace /ot-warmup\n"
-                    "  git opentraces setup claude-code --remove\n",
+                    "  git opentraces setup claude-code --remove\n"
+                    "  git opentraces setup claude-code --otlp          exporter env → capture-otlp on 127.0.0.1:4318\n"
+                    "  git opentraces setup claude-code --otlp --uninstall\n",
                     true);
   add_agent_command(*group, "codex", "--hooks-file", "Register capture hooks in Codex CLI's hooks.json",
                     "  git opentraces setup codex                     $CODEX_HOME/hooks.json or ~/.codex/hooks.json\n"
