@@ -206,6 +206,13 @@ Result<json> otel_view(bucket::Bucket& b, const std::string& ref) {
       t_tot["output"] = t_tot["output"].get<int64_t>() + num(u, "output_tokens");
     }
 
+  // Every tool the telemetry saw, by tool_use_id: a matched request lists the tools of
+  // its step's calls (the event times alone cannot tell which answer asked for a tool:
+  // Claude Code logs api_request when the stream ends, tools may start before that).
+  std::map<std::string, json> tool_by_id;
+  for (const auto& n : nodes)
+    for (const auto& t : n.value("tools", json::array()))
+      if (t.value("tool_use_id", json()).is_string()) tool_by_id[t["tool_use_id"].get<std::string>()] = t;
   json requests = json::array();
   json o_tot = {{"input", 0}, {"cache_read", 0}, {"cache_creation", 0}, {"output", 0}};
   double cost = 0;
@@ -214,7 +221,7 @@ Result<json> otel_view(bucket::Bucket& b, const std::string& ref) {
     const json& tk = n.value("tokens", json::object());
     for (const char* k : {"input", "cache_read", "cache_creation", "output"}) o_tot[k] = o_tot[k].get<int64_t>() + num(tk, k);
     if (n.value("cost_usd", json()).is_number()) cost += n["cost_usd"].get<double>();
-    json step = nullptr, transcript = nullptr;
+    json step = nullptr, transcript = nullptr, tools = n.value("tools", json::array());
     for (size_t i = 0; i < steps.size(); ++i) {
       const json& s = steps[i];
       if (taken[i] || s.value("role", "") != "agent" || !s.contains("token_usage") || !s["token_usage"].is_object()) continue;
@@ -229,6 +236,11 @@ Result<json> otel_view(bucket::Bucket& b, const std::string& ref) {
                       {"output", num(u, "output_tokens")},
                       {"prompt", num(u, "input_tokens") + num(u, "cache_read_tokens") + num(u, "cache_write_tokens")}};
         ++matched;
+        tools = json::array();
+        for (const auto& c : s.value("tool_calls", json::array())) {
+          auto t = tool_by_id.find(c.value("tool_call_id", std::string()));
+          if (t != tool_by_id.end()) tools.push_back(t->second);
+        }
         if (num(u, "output_tokens") == num(tk, "output")) ++agree;
         break;
       }
@@ -243,7 +255,7 @@ Result<json> otel_view(bucket::Bucket& b, const std::string& ref) {
                         {"agrees", !transcript.is_null() && num(transcript, "output") == num(tk, "output")},
                         {"cost_usd", n.value("cost_usd", json())},
                         {"duration_ms", n.value("duration_ms", json())},
-                        {"tools", n.value("tools", json::array())},
+                        {"tools", tools},
                         {"runtime_state_layer_id", n.value("runtime_state_layer_id", json())},
                         {"messages_layer_id", n.value("messages_layer_id", json())}});
   }

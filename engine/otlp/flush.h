@@ -14,7 +14,9 @@
 //
 // otel_view() lines those requests up with the record's agent steps: a request matches
 // the first unmatched agent step whose input, cache read and cache creation token counts
-// are the same (the session file repeats the usage Claude Code got from the API).
+// are the same (the session file repeats the usage Claude Code got from the API); a
+// matched request lists the tools of its step's calls, an unmatched one the tools flush
+// guessed from event times (approximate: api_request is logged when the stream ends).
 #pragma once
 
 #include <string>
