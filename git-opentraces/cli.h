@@ -93,6 +93,7 @@ void register_stats(CLI::App& root);  // stats (stats.cpp)
 void register_report(CLI::App& root);  // report (report.cpp)
 void register_serve(CLI::App& root);  // serve (serve.cpp)
 void register_capture_otlp(CLI::App& root);  // capture-otlp (capture_otlp.cpp)
+void register_capsule(CLI::App& root);  // capsule ... (capsule.cpp)
 // Sub-registrations, one file per owner, so parallel work does not collide:
 void register_trace_query(CLI::App& trace_group);     // trace query, index (trace_query.cpp)
 void register_trace_inspect(CLI::App& trace_group);   // trace get/map/slice/skills/compare (trace_inspect.cpp)

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   cmd::register_report(app);
   cmd::register_serve(app);
   cmd::register_capture_otlp(app), cmd::register_ctx_otel(*app.get_subcommand("ctx"));
+  cmd::register_capsule(app);
   cmd::register_remote_reads(app);  // after trace and ctx exist
   // Set after the groups exist: CLI11 copies a parent's footer into new subcommands.
   app.footer(
