@@ -35,7 +35,11 @@ Status check_doc(const json& doc, std::string_view where) {
   return ok_status();
 }
 
-std::string md_cell(std::string_view text, size_t max) {
+namespace {
+// `text` on one line (newlines and tabs become spaces), cut to about `max` bytes of output
+// on a whole UTF-8 sequence with "…"; `put` appends each byte's output form.
+template <class Put>
+std::string clipped(std::string_view text, size_t max, Put put) {
   std::string out;
   for (char c : text) {
     if (out.size() >= max) {
@@ -44,29 +48,24 @@ std::string md_cell(std::string_view text, size_t max) {
       out += "…";
       break;
     }
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '`') out += "'";
-    else out += c;
+    put(out, (c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
+}  // namespace
+
+std::string md_cell(std::string_view text, size_t max) {
+  return clipped(text, max, [](std::string& out, char c) {
+    if (c == '|') out += "\\|";
+    else if (c == '<') out += "&lt;";
+    else if (c == '`') out += "'";
+    else out += c;
+  });
+}
 
 std::string one_line(std::string_view text, size_t max) {
-  std::string out;
-  for (char c : text) {
-    if (out.size() >= max) {
-      while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-      if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-      out += "…";
-      break;
-    }
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  return clipped(text, max, [](std::string& out, char c) { out += c; });
 }
 
 json step_outline(const json& record) {

@@ -59,4 +59,21 @@ Result<std::vector<json>> read_output(const std::filesystem::path& path) {
   return rows;
 }
 
+Result<json> settle_appended(Dataset& ds, const std::vector<std::pair<RowIndexEntry, json>>& add, bool approve_new) {
+  PublicationState st = evaluate_states(ds);
+  json approved = json::array();
+  if (approve_new)
+    for (const auto& [e, _] : add) {
+      RowState& rs = st.rows[e.row_id];
+      if (rs.status != kNeedsReview) continue;
+      rs.status = kPublishable;
+      rs.reviewed_by = "dataset-run-automation";
+      rs.reviewed_at = rs.updated_at = utc_now_iso();
+      approved.push_back(e.row_id);
+    }
+  OT_TRY_STATUS(ds.save_state(st));
+  if (!approve_new) return json();
+  return json{{"approved_new_count", approved.size()}, {"row_ids", approved}};
+}
+
 }  // namespace ot::dataset

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/dataset/rows.h"
 #include "engine/util/json.h"
 #include "engine/util/result.h"
 
@@ -20,5 +21,10 @@ json identity_input(const json& row, const json& manifest);
 // A workflow's JSONL output: every non-blank line must be a JSON object.
 // WORKFLOW_NO_OUTPUT / WORKFLOW_INVALID_OUTPUT (exit 3) naming the line.
 Result<std::vector<json>> read_output(const std::filesystem::path& path);
+
+// After a run appended `add`: publication states re-evaluated and saved; with
+// `approve_new` the appended rows still needing review become publishable (reviewed by
+// "dataset-run-automation"). Returns {approved_new_count, row_ids} when approving, else null.
+Result<json> settle_appended(Dataset& ds, const std::vector<std::pair<RowIndexEntry, json>>& add, bool approve_new);
 
 }  // namespace ot::dataset

@@ -349,19 +349,9 @@ Result<RunResult> run_traces(const std::string& name, const RunOptions& o) {
     if (auto s = ds.refresh_security(refresh); !s.ok()) return fail(s.error());
     if (auto s = ds.append(add, states); !s.ok()) return fail(s.error());
     written.clear();  // the rows are in: their files stay whatever happens next
-    PublicationState st = evaluate_states(ds);
-    json approved = json::array();
-    if (o.approve_new)
-      for (const auto& [e, _] : add) {
-        RowState& rs = st.rows[e.row_id];
-        if (rs.status != kNeedsReview) continue;
-        rs.status = kPublishable;
-        rs.reviewed_by = "dataset-run-automation";
-        rs.reviewed_at = rs.updated_at = utc_now_iso();
-        approved.push_back(e.row_id);
-      }
-    if (auto s = ds.save_state(st); !s.ok()) return fail(s.error());
-    if (o.approve_new) result.review = json{{"approved_new_count", approved.size()}, {"row_ids", approved}};
+    auto review = settle_appended(ds, add, o.approve_new);
+    if (!review.ok()) return fail(review.error());
+    if (o.approve_new) result.review = std::move(review).value();
     record["appended_count"] = add.size();
     cursor = json{{"last_run_id", run_id}, {"last_finished_at", utc_now_iso()}, {"watermark_ms", watermark}};
     if (auto s = write_file_atomic(ds.meta_dir() / "cursor.json", pretty_json(cursor)); s.ok()) result.cursor_advanced = true;

@@ -6,12 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "engine/util/html.h"
 #include "engine/util/json.h"
 
 namespace ot::report {
 
-// Escapes text for HTML element content and double-quoted attribute values.
-std::string html_escape(std::string_view text);
+using ot::html_escape;  // engine/util/html.h
 
 // `report` is the full opentraces.report.v1 document (envelope included).
 std::string render_html(const ordered_json& report);

@@ -1,22 +1,10 @@
 #include "engine/web/html.h"
 
+#include "engine/util/html.h"
+
 namespace ot::web {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return html_escape(s); }
 
 std::string url_enc(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
