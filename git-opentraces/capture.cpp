@@ -6,8 +6,10 @@
 
 #include "engine/bucket/bucket.h"
 #include "engine/bucket/spool.h"
+#include "engine/discovery/fts_pack.h"
 #include "engine/project/marker.h"
 #include "engine/project/project.h"
+#include "engine/util/log.h"
 #include "git-opentraces/cli.h"
 
 namespace ot::cmd {
@@ -61,6 +63,9 @@ void run_ingest_dir(const fs::path& dir, const std::string& agent, const std::st
   bucket::PutOptions po;
   po.project_slug = slug;
   auto rep = cli::unwrap(b->ingest_sessions(files, agent, po));
+  // A bulk ingest leaves many loose search postings: pack them when due (fts_pack.h).
+  if (auto packed = discovery::fts_pack_if_due(*b); !packed.ok())
+    ot::log().warn("search index pack skipped: {}", packed.error().message);
   b.reset();
   json errors = json::array();
   for (const auto& f : rep.files)

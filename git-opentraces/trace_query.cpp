@@ -114,6 +114,8 @@ void say_status(const ordered_json& s) {
   cli::say("  traces      " + s["indexed_traces"].dump() + " indexed of " + s["bucket_traces"].dump() + " in the bucket");
   cli::say("  version     " + s["index_version"].dump() + " (this build: " + s["expected_version"].dump() + ")");
   cli::say("  size        ~" + std::to_string(s["approx_bytes"].get<uint64_t>() / 1024) + " KB on disk");
+  cli::say("  postings    " + s["loose_traces"].dump() + " trace(s) loose, " + s["gone_traces"].dump() +
+           " void marker(s); segments numbered below " + s["next_segment"].dump());
   if (s["stale_reason"].is_string())
     cli::say(cli::yellow("  " + s["stale_reason"].get<std::string>() + " — run `git opentraces trace index rebuild`"));
 }
@@ -145,6 +147,24 @@ void run_index_rebuild() {
            " ms");
   if (r["rebuilt"]["traces_lost"].get<int64_t>() > 0)
     cli::say(cli::yellow(r["rebuilt"]["traces_lost"].dump() + " trace(s) had no readable record (see `git opentraces bucket verify`)"));
+  say_status(r["index"]);
+}
+
+void run_index_pack(bool full) {
+  auto b = cli::unwrap(bucket::open_and_drain());
+  ordered_json r = cli::unwrap(discovery::index_pack(*b, full));
+  if (cli::globals().json) {
+    auto doc = cli::envelope(discovery::kIndexSchema);
+    doc["action"] = "pack";
+    for (auto& [k, v] : r.items()) doc[k] = v;
+    cli::emit_json(doc);
+    return;
+  }
+  const auto& p = r["packed"];
+  cli::say("Packed " + p["loose_postings"].dump() + " loose posting(s) of " + p["traces_packed"].dump() + " trace(s) into " +
+           p["terms"].dump() + " term segment(s)" + (full ? " (full: every term in one segment)" : "") + " in " +
+           p["elapsed_ms"].dump() + " ms");
+  if (p["void_dropped"].get<int64_t>() > 0) cli::say("  dropped " + p["void_dropped"].dump() + " void entrie(s)");
   say_status(r["index"]);
 }
 
@@ -183,8 +203,9 @@ void register_trace_query(CLI::App& trace_group) {
   q->add_flag("--include-superseded", f->superseded, "Also traces superseded by a later trace of the same session");
   q->callback([f] { run_query(*f); });
 
-  CLI::App* idx = cli::add_command(trace_group, "index", "The search index: status, or rebuild it from the stored records",
+  CLI::App* idx = cli::add_command(trace_group, "index", "The search index: status, pack its postings, or rebuild it from the stored records",
                                    "  git opentraces trace index status\n"
+                                   "  git opentraces trace index pack\n"
                                    "  git opentraces trace index rebuild --json\n");
   idx->require_subcommand(1);
   CLI::App* status = cli::add_command(*idx, "status", "Indexed traces against the bucket, index version, size",
@@ -194,6 +215,13 @@ void register_trace_query(CLI::App& trace_group) {
                                        "Rebuild every derived index from the stored objects (what `bucket repair` does)",
                                        "  git opentraces trace index rebuild\n");
   rebuild->callback([] { run_index_rebuild(); });
+  auto full = std::make_shared<bool>(false);
+  CLI::App* pack = cli::add_command(*idx, "pack",
+                                    "Move loose postings into per-term segments (ingest does it when enough are loose)",
+                                    "  git opentraces trace index pack\n"
+                                    "  git opentraces trace index pack --full --json   # one segment per term, void entries dropped\n");
+  pack->add_flag("--full", *full, "Rewrite every term into one segment and clear the void markers");
+  pack->callback([full] { run_index_pack(*full); });
 }
 
 }  // namespace ot::cmd

@@ -16,6 +16,7 @@
 #include "engine/bucket/spool.h"
 #include "engine/bucket/store_ops.h"
 #include "engine/bucket/txn.h"
+#include "engine/discovery/fts_pack.h"
 #include "engine/util/log.h"
 #include "engine/util/fs.h"
 #include "engine/util/time.h"
@@ -305,6 +306,10 @@ Result<std::unique_ptr<Bucket>> open_and_drain(const std::filesystem::path& dir,
   if (!report.ok()) {
     // The bucket is still usable; the spool stays for the next command.
     log().error("spool drain failed: {}", report.error().message);
+  } else if (report->records_stored > 0) {
+    // Traces drained from hooks pile up as loose search postings; pack them when due.
+    if (auto packed = discovery::fts_pack_if_due(**b); !packed.ok())
+      log().warn("search index pack skipped: {}", packed.error().message);
   }
   return b;
 }

@@ -91,6 +91,19 @@ std::string key_part(std::string v, size_t cap = 512) {
   return utf8_prefix(v, cap);
 }
 
+Result<IndexStats> read_stats_impl(bucket::Txn& txn) {
+  auto j = txn.get_json(fts_keys::kStats);
+  if (!j.ok()) return j.error();
+  if (!j->has_value()) {
+    IndexStats s;
+    s.version = kIndexVersion;
+    return s;
+  }
+  return IndexStats::from_json(**j);
+}
+
+}  // namespace
+
 void put_varint(std::string& out, uint32_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7F) | 0x80));
@@ -110,18 +123,7 @@ bool get_varint(std::string_view& in, uint32_t& v) {
   return false;
 }
 
-Result<IndexStats> read_stats(bucket::Txn& txn) {
-  auto j = txn.get_json(fts_keys::kStats);
-  if (!j.ok()) return j.error();
-  if (!j->has_value()) {
-    IndexStats s;
-    s.version = kIndexVersion;
-    return s;
-  }
-  return IndexStats::from_json(**j);
-}
-
-}  // namespace
+Result<IndexStats> read_index_stats(bucket::Txn& txn) { return read_stats_impl(txn); }
 
 std::string utf8_prefix(std::string_view s, size_t n) {
   if (s.size() <= n) return std::string(s);
@@ -163,12 +165,18 @@ std::optional<Posting> decode_posting(std::string_view in) {
   return p;
 }
 
-json IndexStats::to_json() const { return {{"version", version}, {"docs", docs}, {"len", len}}; }
+json IndexStats::to_json() const {
+  json j = {{"version", version}, {"docs", docs}, {"len", len}};
+  if (version >= 2) j["loose"] = loose, j["segment"] = segment;  // a version-1 index keeps its shape
+  return j;
+}
 
 IndexStats IndexStats::from_json(const json& j) {
   IndexStats s;
   s.version = j.value("version", 0);
   s.docs = j.value("docs", int64_t{0});
+  s.loose = j.value("loose", s.docs);  // version 1: every posting is loose
+  s.segment = j.value("segment", int64_t{0});
   if (auto it = j.find("len"); it != j.end() && it->is_array())
     for (size_t f = 0; f < kFieldCount && f < it->size(); ++f)
       if ((*it)[f].is_number_integer()) s.len[f] = (*it)[f].get<int64_t>();
@@ -248,12 +256,23 @@ Status fts_forget(bucket::Txn& txn, std::string_view trace_id) {
   auto doc = txn.get_json(fts_keys::doc(trace_id));
   if (!doc.ok()) return doc.error();
   if (!doc->has_value()) return ok_status();
-  auto stats = read_stats(txn);
+  auto stats = read_stats_impl(txn);
   if (!stats.ok()) return stats.error();
   const json& len = (*doc)->value("len", json::array());
   for (size_t f = 0; f < kFieldCount && f < len.size(); ++f)
     if (len[f].is_number_integer()) stats->len[f] = std::max<int64_t>(0, stats->len[f] - len[f].get<int64_t>());
   stats->docs = std::max<int64_t>(0, stats->docs - 1);
+  // Packed postings cannot be deleted one trace at a time (a segment holds many traces):
+  // void them instead; the next pack that rewrites a segment drops them.
+  std::string mark = fts_keys::kPackedMarkPrefix + std::string(trace_id);
+  auto packed = txn.get(mark);
+  if (!packed.ok()) return packed.error();
+  if (packed->has_value()) {
+    txn.put(fts_keys::kGonePrefix + std::string(trace_id), std::to_string(stats->segment));
+    txn.del(mark);
+  } else {
+    stats->loose = std::max<int64_t>(0, stats->loose - 1);
+  }
   txn.put_json(fts_keys::kStats, stats->to_json());
   return ok_status();
 }
@@ -320,9 +339,10 @@ Status fts_index(bucket::Txn& txn, const json& record, const bucket::RecordFacts
   txn.put_json(doc_key, doc);
   owned.push_back(doc_key);
 
-  auto stats = read_stats(txn);
+  auto stats = read_stats_impl(txn);
   if (!stats.ok()) return stats.error();
   stats->docs++;
+  stats->loose++;
   for (int f = 0; f < kFieldCount; ++f) stats->len[f] += len[f];
   txn.put_json(fts_keys::kStats, stats->to_json());
   return ok_status();

@@ -3,6 +3,7 @@
 #include <leveldb/db.h>
 
 #include <chrono>
+#include <memory>
 #include <cmath>
 
 #include "engine/bucket/codec.h"
@@ -10,6 +11,7 @@
 #include "engine/bucket/manifest.h"
 #include "engine/bucket/txn.h"
 #include "engine/discovery/fts_index.h"
+#include "engine/discovery/fts_pack.h"
 
 namespace ot::discovery {
 
@@ -41,7 +43,7 @@ Result<ordered_json> index_status(const bucket::Bucket& b) {
   if (!stats_j->has_value()) {
     state = traces > 0 ? "missing" : "empty";
     if (traces > 0) reason = "no search index: the traces were stored before the index existed";
-  } else if (s.version != kIndexVersion) {
+  } else if (!index_version_readable(s.version)) {
     state = "outdated";
     reason = "built by indexer version " + std::to_string(s.version) + ", this build uses " + std::to_string(kIndexVersion);
   } else if (s.docs != traces) {
@@ -67,6 +69,14 @@ Result<ordered_json> index_status(const bucket::Bucket& b) {
   out["rebuild_recommended"] = state == "missing" || state == "outdated" || state == "stale";
   out["avg_field_tokens"] = avg;
   out["approx_bytes"] = bytes;
+  out["loose_traces"] = s.loose;
+  out["next_segment"] = s.segment;
+  int64_t gone = 0;
+  {
+    std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions()));
+    for (it->Seek(fts_keys::kGonePrefix); it->Valid() && it->key().starts_with(fts_keys::kGonePrefix); it->Next()) ++gone;
+  }
+  out["gone_traces"] = gone;
   out["fields"] = json::array();
   for (int f = 0; f < kFieldCount; ++f) out["fields"].push_back({{"name", field_name(f)}, {"weight", field_weight(f)}});
   return out;
@@ -76,6 +86,8 @@ Result<ordered_json> index_rebuild(bucket::Bucket& b) {
   auto started = std::chrono::steady_clock::now();
   auto rep = b.rebuild();
   if (!rep.ok()) return rep.error();
+  auto packed = fts_pack_if_due(b);  // a rebuild leaves every posting loose
+  if (!packed.ok()) return packed.error();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   auto status = index_status(b);
   if (!status.ok()) return status.error();
@@ -85,6 +97,18 @@ Result<ordered_json> index_rebuild(bucket::Bucket& b) {
                     {"objects_dropped", rep->objects_dropped},
                     {"lost_traces", rep->lost_traces}};
   out["elapsed_ms"] = std::round(ms);
+  out["packed"] = packed->has_value() ? (*packed)->to_json() : ordered_json();
+  out["index"] = *status;
+  return out;
+}
+
+Result<ordered_json> index_pack(bucket::Bucket& b, bool full) {
+  auto rep = fts_pack(b, full);
+  if (!rep.ok()) return rep.error();
+  auto status = index_status(b);
+  if (!status.ok()) return status.error();
+  ordered_json out;
+  out["packed"] = rep->to_json();
   out["index"] = *status;
   return out;
 }

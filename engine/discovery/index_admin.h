@@ -20,4 +20,7 @@ Result<ordered_json> index_status(const bucket::Bucket& bucket);
 // traces_lost, objects_dropped}, elapsed_ms} plus the status after.
 Result<ordered_json> index_rebuild(bucket::Bucket& bucket);
 
+// Packs the loose postings (fts_pack.h); returns {packed{...}, index{status after}}.
+Result<ordered_json> index_pack(bucket::Bucket& bucket, bool full);
+
 }  // namespace ot::discovery

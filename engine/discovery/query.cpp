@@ -16,6 +16,7 @@
 #include "engine/bucket/keys.h"
 #include "engine/bucket/manifest.h"
 #include "engine/discovery/fts_index.h"
+#include "engine/discovery/fts_pack.h"
 #include "engine/discovery/tokenize.h"
 #include "engine/util/hash.h"
 #include "engine/util/time.h"
@@ -47,8 +48,9 @@ class Reader {
   int64_t examined = 0;
 
   // fn(key without `prefix`, raw stored value); keys from `prefix + from` on. fn returns false to stop.
-  Status scan(const std::string& prefix, const std::function<bool(std::string_view, std::string_view)>& fn,
-              const std::string& from = {}) {
+  // A template, not std::function: a posting walk calls fn ~100k times per query.
+  template <class Fn>
+  Status scan(const std::string& prefix, Fn&& fn, const std::string& from = {}) {
     std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(scan_ro_));
     for (it->Seek(prefix + from); it->Valid(); it->Next()) {
       leveldb::Slice k = it->key();
@@ -94,12 +96,6 @@ class Reader {
 };
 
 // Values of the derived keys are tiny and stored raw; fall back to the codec otherwise.
-std::optional<Posting> posting_value(std::string_view stored) {
-  if (!stored.empty() && stored[0] == bucket::kRawFlag) return decode_posting(stored.substr(1));
-  auto d = bucket::decode_value(stored, "d/fts");
-  if (!d.ok()) return std::nullopt;
-  return decode_posting(*d);
-}
 std::optional<std::string> plain_value(std::string_view stored) {
   if (!stored.empty() && stored[0] == bucket::kRawFlag) return std::string(stored.substr(1));
   auto d = bucket::decode_value(stored, "d/fts");
@@ -178,15 +174,19 @@ class Cursor {
 template <class T, class Key>
 Cursor(const std::vector<T>&, Key) -> Cursor<T, Key>;
 
+// One trace's posting of a term, reduced to what ranking needs: the term's BM25F weighted
+// frequency (the page re-reads the few postings it explains field by field). 24 bytes, not a
+// whole Posting: a common term keeps tens of thousands of these and fresh pages cost time.
 struct Hit {
   std::string_view id;
-  Posting p;
+  std::string_view posting;  // encoded (decode_posting), in the arena: the page explains it
+  double weight;
 };
 
 struct TermList {
   std::string term;
-  int64_t df = 0;             // traces holding the term (all of them, for the idf)
-  std::vector<Hit> postings;  // sorted by trace id (key order); only traces holding every term read before it
+  int64_t df = 0;         // traces holding the term (all of them, for the idf)
+  std::vector<Hit> hits;  // sorted by trace id (key order); only traces holding every term read before it
 };
 
 struct Timed {
@@ -199,36 +199,38 @@ struct Candidate {
   double score = 0;
   int64_t time_ms = 0;
   bool superseded = false;
-  size_t row = 0;  // index into the per-term postings table
 };
 
-// BM25F score of one candidate; `detail` (the page only) also gets the per-field parts and terms.
+// BM25F: a term's weighted frequency in one trace (each field's tf, length-normalised and
+// weighted), then saturated and scaled by the term's idf. `contrib` gets the per-field parts.
+double term_weight(const Posting& p, const std::array<double, kFieldCount>& avg,
+                   std::array<double, kFieldCount>* contrib = nullptr) {
+  double tfw = 0;
+  for (int f = 0; f < kFieldCount; ++f) {
+    if (!p.tf[f]) continue;
+    double norm = 1.0 - kB + kB * static_cast<double>(p.len[f]) / avg[f];
+    double c = field_weight(f) * p.tf[f] / norm;
+    if (contrib) (*contrib)[f] = c;
+    tfw += c;
+  }
+  return tfw;
+}
+double saturate(double idf, double tfw) { return tfw <= 0 ? 0.0 : idf * tfw * (kK1 + 1.0) / (kK1 + tfw); }
+
+// The page's explanation of one candidate: per-field parts of its score and matched terms.
 struct ScoreDetail {
   std::array<double, kFieldCount> parts{};
   std::map<int, std::vector<std::string>> matched;  // field → terms
 };
-double bm25f(const std::vector<TermList>& lists, const Posting* const* ps, const std::vector<double>& idf,
-             const std::array<double, kFieldCount>& avg, ScoreDetail* detail) {
-  double score = 0;
-  for (size_t i = 0; i < lists.size(); ++i) {
-    const Posting* p = ps[i];
-    if (!p) continue;
-    std::array<double, kFieldCount> contrib{};
-    double tfw = 0;
-    for (int f = 0; f < kFieldCount; ++f) {
-      if (!p->tf[f]) continue;
-      double norm = 1.0 - kB + kB * static_cast<double>(p->len[f]) / avg[f];
-      contrib[f] = field_weight(f) * p->tf[f] / norm;
-      tfw += contrib[f];
-      if (detail) detail->matched[f].push_back(lists[i].term);
-    }
-    if (tfw <= 0) continue;
-    double s = idf[i] * tfw * (kK1 + 1.0) / (kK1 + tfw);
-    score += s;
-    if (detail)
-      for (int f = 0; f < kFieldCount; ++f) detail->parts[f] += s * contrib[f] / tfw;
-  }
-  return score;
+void explain(const std::string& term, const Posting& p, double idf, const std::array<double, kFieldCount>& avg,
+             ScoreDetail& detail) {
+  std::array<double, kFieldCount> contrib{};
+  double tfw = term_weight(p, avg, &contrib);
+  for (int f = 0; f < kFieldCount; ++f)
+    if (p.tf[f]) detail.matched[f].push_back(term);
+  if (tfw <= 0) return;
+  double s = saturate(idf, tfw);
+  for (int f = 0; f < kFieldCount; ++f) detail.parts[f] += s * contrib[f] / tfw;
 }
 
 std::string fingerprint(const QueryOptions& o, const std::vector<std::string>& tokens) {
@@ -312,7 +314,7 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     return make_error(ExitCode::kResource, "INDEX_MISSING", "trace query",
                       "the bucket holds " + std::to_string(bucket_traces) + " traces but no search index (they were stored before the index existed)",
                       "run `git opentraces trace index rebuild` once");
-  if (stats_j->has_value() && stats.version != kIndexVersion)
+  if (stats_j->has_value() && !index_version_readable(stats.version))
     return make_error(ExitCode::kResource, "INDEX_OUTDATED", "trace query",
                       "the search index was built by version " + std::to_string(stats.version) + " of the indexer; this build needs version " +
                           std::to_string(kIndexVersion),
@@ -376,6 +378,11 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
                 times.end());
   }
 
+  // BM25F corpus figures: average field lengths (the idf needs each term's df, below).
+  double n_docs = static_cast<double>(std::max<int64_t>(stats.docs, 1));
+  std::array<double, kFieldCount> avg{};
+  for (int f = 0; f < kFieldCount; ++f) avg[f] = stats.docs > 0 && stats.len[f] > 0 ? static_cast<double>(stats.len[f]) / n_docs : 1.0;
+
   // Postings of each query token, in key order = trace id order; only these terms' keys are
   // read. The rarest term (by LevelDB's size estimate) is read first and kept whole; each
   // later term is only counted (its idf needs every posting) and keeps the postings of
@@ -386,75 +393,88 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     std::vector<uint64_t> est(tokens.size());
     for (size_t i = 0; i < tokens.size(); ++i) order[i] = i, est[i] = r.approximate_size(fts_keys::posting_prefix(tokens[i]));
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return est[a] < est[b]; });
+    // Packed entries of re-indexed or removed traces are void (fts_pack.h); usually none.
+    std::map<std::string, int64_t, std::less<>> gone;
+    if (stats.segment > 0)
+      OT_TRY_STATUS(r.scan(fts_keys::kGonePrefix, [&](std::string_view trace, std::string_view v) {
+        auto p = plain_value(v);
+        gone.emplace(std::string(trace), p ? std::atoll(p->c_str()) : 0);
+        return true;
+      }));
+    auto is_void = [&](std::string_view trace, int64_t segment) {
+      if (gone.empty()) return false;
+      auto it = gone.find(trace);
+      return it != gone.end() && segment < it->second;
+    };
+
     std::vector<std::string_view> survivors;
     bool first = true;
+    auto hit_view = [](std::string_view v) { return v; };
+    using Keep = Cursor<std::string_view, decltype(hit_view)>;
     for (size_t i : order) {
       TermList& tl = lists[i];
       tl.term = tokens[i];
-      auto hit_view = [](std::string_view v) { return v; };
-      Cursor keep(survivors, hit_view);
-      OT_TRY_STATUS(r.scan(fts_keys::posting_prefix(tl.term), [&](std::string_view trace, std::string_view v) {
-        // Every key counts for the idf; only the postings kept are decoded (a common
-        // later term is mostly keys of traces an earlier term already ruled out).
+      // One posting: every one counts for the idf; only those kept are decoded (a common
+      // later term is mostly traces an earlier term already ruled out). `stable`: the views
+      // already live in the arena.
+      auto consider = [&](Keep& keep, std::string_view trace, std::string_view posting, bool stable) {
         ++tl.df;
         const std::string_view* id = first ? nullptr : keep.find(trace);
-        if (!first && id == nullptr) return true;
-        auto p = posting_value(v);
-        if (!p) return true;
-        tl.postings.push_back({first ? arena.add(trace) : *id, *p});
-        return true;
-      }));
+        if (!first && id == nullptr) return;
+        auto p = decode_posting(posting);
+        if (!p) return;
+        std::string_view kept_id = first ? (stable ? trace : arena.add(trace)) : *id;
+        tl.hits.push_back({kept_id, stable ? posting : arena.add(posting), term_weight(*p, avg)});
+      };
+      // Sources, each sorted by trace id: every packed segment, then the loose keys.
+      int sources = 0;
+      if (stats.segment > 0) {
+        std::optional<Keep> keep;
+        int64_t segment = -1;
+        bool bad = false;
+        OT_TRY_STATUS(r.scan(fts_keys::packed_prefix(tl.term), [&](std::string_view rest, std::string_view v) {
+          int64_t n = packed_segment_of(rest);
+          if (n < 0) return true;
+          if (n != segment) segment = n, keep.emplace(survivors, hit_view), ++sources;
+          auto chunk = plain_value(v);
+          if (!chunk) return true;
+          std::string_view bytes = arena.add(*chunk);  // entries are viewed in place
+          bad |= !for_each_packed_entry(bytes, [&](std::string_view trace, std::string_view posting) {
+            if (!is_void(trace, segment)) consider(*keep, trace, posting, true);
+          });
+          return true;
+        }));
+        if (bad)
+          return make_error(ExitCode::kResource, "INDEX_CORRUPT", "trace query", "a packed posting chunk of \"" + tl.term + "\" is malformed",
+                            "run `git opentraces trace index rebuild`");
+      }
+      {
+        Keep keep(survivors, hit_view);
+        bool any = false;
+        OT_TRY_STATUS(r.scan(fts_keys::posting_prefix(tl.term), [&](std::string_view trace, std::string_view v) {
+          any = true;
+          if (!v.empty() && v[0] == bucket::kRawFlag) {
+            consider(keep, trace, v.substr(1), false);
+          } else if (auto d = plain_value(v)) {
+            consider(keep, trace, *d, false);
+          }
+          return true;
+        }));
+        sources += any;
+      }
+      // A trace's valid posting is in exactly one source; several sources interleave ids.
+      if (sources > 1)
+        std::sort(tl.hits.begin(), tl.hits.end(), [](const Hit& a, const Hit& b) { return a.id < b.id; });
       survivors.clear();
-      for (const auto& h : tl.postings) survivors.push_back(h.id);
+      survivors.reserve(tl.hits.size());
+      for (const auto& h : tl.hits) survivors.push_back(h.id);
       first = false;
     }
   }
-
-  // Candidates: the smallest set, narrowed by every other set (AND of terms and filters),
-  // walked in trace id order so each other set is a forward merge.
-  std::vector<std::string_view> ids;
-  std::vector<const Posting*> posts;  // ids.size() x lists.size(): each term's posting of each id
-  {
-    enum Kind { kNone, kFilter, kTerm, kTime } kind = kNone;
-    size_t which = 0, best = 0;
-    auto consider = [&](Kind k, size_t i, size_t n) {
-      if (kind == kNone || n < best) kind = k, which = i, best = n;
-    };
-    for (size_t i = 0; i < lists.size(); ++i) consider(kTerm, i, lists[i].postings.size());
-    for (size_t i = 0; i < filters.size(); ++i) consider(kFilter, i, filters[i].size());
-    if (o.since_ms) consider(kTime, 0, times.size());
-
-    std::vector<std::string_view> seed;
-    if (kind == kTerm)
-      for (const auto& h : lists[which].postings) seed.push_back(h.id);
-    else if (kind == kFilter) seed = filters[which];
-    else if (kind == kTime)
-      for (const auto& t : times) seed.push_back(t.id);
-
-    auto view = [](std::string_view v) { return v; };
-    std::vector<Cursor<std::string_view, decltype(view)>> fcur;
-    for (const auto& f : filters) fcur.emplace_back(f, view);
-    auto hit_id = [](const Hit& h) { return h.id; };
-    std::vector<Cursor<Hit, decltype(hit_id)>> tcur;
-    for (const auto& l : lists) tcur.emplace_back(l.postings, hit_id);
-    auto timed_id = [](const Timed& t) { return t.id; };
-    Cursor time_cur(times, timed_id);
-
-    std::vector<const Posting*> row(lists.size());
-    for (std::string_view id : seed) {
-      bool ok = true;
-      for (size_t i = 0; ok && i < fcur.size(); ++i)
-        if (!(kind == kFilter && i == which)) ok = fcur[i].find(id) != nullptr;
-      if (ok && o.since_ms && kind != kTime) ok = time_cur.find(id) != nullptr;
-      for (size_t i = 0; ok && i < tcur.size(); ++i) {
-        const Hit* h = tcur[i].find(id);
-        row[i] = h ? &h->p : nullptr;
-        ok = h != nullptr;
-      }
-      if (!ok) continue;
-      ids.push_back(id);
-      posts.insert(posts.end(), row.begin(), row.end());
-    }
+  std::vector<double> idf;
+  for (const auto& l : lists) {
+    double df = static_cast<double>(l.df);
+    idf.push_back(std::log(1.0 + (std::max(n_docs, df) - df + 0.5) / (df + 0.5)));
   }
 
   // Superseded traces: several traces of one session; the newest start is the latest.
@@ -479,29 +499,63 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     }
   }
 
-  // Score (BM25F) and order.
-  double n_docs = static_cast<double>(std::max<int64_t>(stats.docs, 1));
-  std::array<double, kFieldCount> avg{};
-  for (int f = 0; f < kFieldCount; ++f) avg[f] = stats.docs > 0 && stats.len[f] > 0 ? static_cast<double>(stats.len[f]) / n_docs : 1.0;
-  std::vector<double> idf;
-  for (const auto& l : lists) {
-    double df = static_cast<double>(l.df);
-    idf.push_back(std::log(1.0 + (std::max(n_docs, df) - df + 0.5) / (df + 0.5)));
-  }
+  // Candidates: the smallest set, narrowed by every other set (AND of terms and filters),
+  // walked in trace id order so each other set is a forward merge; scored (BM25F) on the way.
   std::vector<Candidate> cands;
-  cands.reserve(ids.size());
   {
+    enum Kind { kNone, kFilter, kTerm, kTime } kind = kNone;
+    size_t which = 0, best = 0;
+    auto consider = [&](Kind k, size_t i, size_t n) {
+      if (kind == kNone || n < best) kind = k, which = i, best = n;
+    };
+    for (size_t i = 0; i < lists.size(); ++i) consider(kTerm, i, lists[i].hits.size());
+    for (size_t i = 0; i < filters.size(); ++i) consider(kFilter, i, filters[i].size());
+    if (o.since_ms) consider(kTime, 0, times.size());
+
+    std::vector<std::string_view> seed;
+    if (kind == kTerm) {
+      seed.reserve(lists[which].hits.size());
+      for (const auto& h : lists[which].hits) seed.push_back(h.id);
+    } else if (kind == kFilter) {
+      seed = filters[which];
+    } else if (kind == kTime) {
+      seed.reserve(times.size());
+      for (const auto& t : times) seed.push_back(t.id);
+    }
+
+    auto view = [](std::string_view v) { return v; };
+    std::vector<Cursor<std::string_view, decltype(view)>> fcur;
+    for (const auto& f : filters) fcur.emplace_back(f, view);
+    auto hit_id = [](const Hit& h) { return h.id; };
+    std::vector<Cursor<Hit, decltype(hit_id)>> tcur;
+    for (const auto& l : lists) tcur.emplace_back(l.hits, hit_id);
     auto timed_id = [](const Timed& t) { return t.id; };
     Cursor time_cur(times, timed_id);
-    for (size_t k = 0; k < ids.size(); ++k) {
-      bool sup = !superseded.empty() && superseded.count(ids[k]) > 0;
+
+    cands.reserve(seed.size());
+    for (std::string_view id : seed) {
+      bool ok = true;
+      for (size_t i = 0; ok && i < fcur.size(); ++i)
+        if (!(kind == kFilter && i == which)) ok = fcur[i].find(id) != nullptr;
+      const Timed* t = nullptr;
+      if (ok && need_times) {
+        t = time_cur.find(id);
+        if (o.since_ms && !t) ok = false;
+      }
+      double score = 0;
+      for (size_t i = 0; ok && i < tcur.size(); ++i) {
+        const Hit* h = tcur[i].find(id);
+        if (h) score += saturate(idf[i], h->weight);
+        ok = h != nullptr;
+      }
+      if (!ok) continue;
+      bool sup = !superseded.empty() && superseded.count(id) > 0;
       if (sup && !o.include_superseded) continue;
       Candidate c;
-      c.id = ids[k];
+      c.id = id;
       c.superseded = sup;
-      c.row = k;
-      if (!lists.empty()) c.score = bm25f(lists, &posts[k * lists.size()], idf, avg, nullptr);
-      if (const Timed* t = need_times ? time_cur.find(c.id) : nullptr) c.time_ms = t->ms;
+      c.score = score;
+      if (t) c.time_ms = t->ms;
       cands.push_back(c);
     }
   }
@@ -528,7 +582,12 @@ Result<ordered_json> run_query(const bucket::Bucket& bucket, const QueryOptions&
     const Candidate& c = cands[i];
     const std::string id(c.id);
     ScoreDetail detail;
-    if (!lists.empty()) bm25f(lists, &posts[c.row * lists.size()], idf, avg, &detail);
+    for (size_t t = 0; t < lists.size(); ++t) {
+      const auto& hits = lists[t].hits;
+      auto h = std::lower_bound(hits.begin(), hits.end(), c.id, [](const Hit& a, std::string_view id) { return a.id < id; });
+      if (h == hits.end() || h->id != c.id) continue;
+      if (auto p = decode_posting(h->posting)) explain(lists[t].term, *p, idf[t], avg, detail);
+    }
     auto row_r = r.get_json(bucket::keys::pointer(id));
     if (!row_r.ok()) return row_r.error();
     auto doc_r = r.get_json(fts_keys::doc(id));
