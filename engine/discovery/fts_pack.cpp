@@ -19,6 +19,9 @@ namespace ot::discovery {
 
 namespace {
 
+// Staged writes per commit: a pack of 100k traces deletes millions of keys.
+constexpr size_t kCommitBytes = 4u << 20;
+
 struct Entry {
   std::string trace, posting;
 };
@@ -107,7 +110,16 @@ class Packer {
     if (full_) OT_TRY_STATUS(rewrite_all());
     stats_.loose = 0;
     txn_.put_json(fts_keys::kStats, stats_.to_json());
-    return txn_.commit(true);
+    OT_TRY_STATUS(txn_.commit(true));
+    // The loose keys are now deletion markers, and LevelDB walks markers one by one until
+    // they are compacted away: any seek that lands before them (the gone/ scan, the next
+    // term's loose scan) would pay for every posting just packed. Compact their range now.
+    if (report_.loose_postings > 0) {
+      std::string begin = fts_keys::kLoosePrefix, end = fts_keys::kLoosePrefix + "\xff";
+      leveldb::Slice b(begin), e(end);
+      db_->CompactRange(&b, &e);
+    }
+    return ok_status();
   }
 
   PackReport report() const {
@@ -180,7 +192,7 @@ class Packer {
     OT_TRY_STATUS(write_segment(term, entries));
     report_.terms++;
     entries.clear();
-    if (txn_.staged_bytes() > (32u << 20)) OT_TRY_STATUS(txn_.commit(false));
+    if (txn_.staged_bytes() > kCommitBytes) OT_TRY_STATUS(txn_.commit(false));
     return ok_status();
   }
 
@@ -218,7 +230,7 @@ class Packer {
       std::vector<Entry> entries;
       for (const auto& seg : *segs) OT_TRY_STATUS(absorb(seg, entries));
       if (!entries.empty()) OT_TRY_STATUS(write_segment(term, entries));
-      if (txn_.staged_bytes() > (32u << 20)) OT_TRY_STATUS(txn_.commit(false));
+      if (txn_.staged_bytes() > kCommitBytes) OT_TRY_STATUS(txn_.commit(false));
     }
     for (const auto& [trace, _] : gone_) txn_.del(fts_keys::kGonePrefix + trace);
     report_.gone_cleared = static_cast<int64_t>(gone_.size());
