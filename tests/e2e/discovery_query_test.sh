@@ -113,4 +113,42 @@ assert_eq "$before" "$(jq_out '[.candidates[] | [.trace_id, .score]]')" "rebuild
 run_ot trace index status
 assert_contains "$OUT" "7 indexed of 7" "human status"
 
+# --- pack: postings move into per-term segments; every answer stays the same
+answers() {
+  for q in calc "calc add" deviation greet "--since 2026-11-01 --sort time"; do
+    # shellcheck disable=SC2086
+    run_ot trace query $q --json
+    jq_out 'del(.search_diagnostics)'
+  done
+}
+loose_before=$(answers)
+run_ot trace index pack --json
+assert_rc 0 "index pack"
+assert_envelope "trace index pack"
+schema_ok opentraces.trace.index.v1 "index pack"
+assert_eq 7 "$(jq_out .packed.traces_packed)" "seven traces packed"
+assert_eq 0 "$(jq_out .index.loose_traces)" "nothing loose after a pack"
+assert_eq 1 "$(jq_out .index.next_segment)" "one segment number used"
+assert_eq "$loose_before" "$(answers)" "packed postings answer exactly as loose ones"
+# A trace ingested again after packing: its old packed postings are void, the answers
+# still equal a never-packed bucket's.
+sed 's/standard deviation/standard variance/' "$OT_FIXTURES/sessions/claude-code/cc-bugfix.jsonl" > "$T/cc-bugfix.jsonl"
+run_ot capture ingest "$T/cc-bugfix.jsonl" --json
+assert_rc 0 "re-ingest a changed session"
+run_ot trace query deviation --json
+assert_eq 0 "$(jq_out .total)" "the packed word of the old generation no longer matches"
+run_ot trace query variance --json
+assert_eq "${ID[cc-bugfix]}" "$(jq_out '.candidates[0].trace_id')" "the new word matches"
+run_ot trace index status --json
+assert_eq 1 "$(jq_out .index.gone_traces)" "one void marker"
+run_ot trace index pack --full
+assert_rc 0 "full pack"
+assert_contains "$OUT" "every term in one segment" "human pack output"
+run_ot trace index status --json
+assert_eq 0 "$(jq_out .index.gone_traces)" "a full pack clears the void markers"
+run_ot trace query variance --json
+assert_eq "${ID[cc-bugfix]}" "$(jq_out '.candidates[0].trace_id')" "still found after the full pack"
+run_ot trace index pack --help
+assert_contains "$OUT" "Examples" "pack --help has examples"
+
 finish
