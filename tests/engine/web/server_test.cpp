@@ -1,6 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "engine/web/assets.h"
 #include "engine/web/html.h"
@@ -116,4 +124,38 @@ TEST_CASE("serve: engine errors map to HTTP statuses", "[web]") {
   CHECK(page.status == 404);
   CHECK(page.body.find("no &lt;trace&gt;") != std::string::npos);
   CHECK(page.body.find("try &lt;this&gt;") != std::string::npos);
+}
+
+TEST_CASE("serve: a port another listener holds is refused, even one that allows sharing", "[web]") {
+  // The other listener sets SO_REUSEPORT, as cpp-httplib's default does: a server that
+  // set it too would share the port (and split the requests) instead of failing.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  int yes = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(listen(fd, 4) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  ServeOptions o;
+  o.port = ntohs(a.sin_port);
+  bool listened = false;
+  Status s = serve(o, [&](const Listening&) {
+    listened = true;  // wrong: stop the server so the test ends and fails
+    std::thread([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      kill(getpid(), SIGTERM);
+    }).detach();
+  });
+  close(fd);
+  CHECK_FALSE(listened);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == "PORT_IN_USE");
+  CHECK(s.error().exit == ExitCode::kResource);
+  CHECK(s.error().message.find(std::to_string(o.port)) != std::string::npos);
 }
