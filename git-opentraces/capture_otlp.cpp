@@ -59,7 +59,7 @@ void run_start(StartArgs a, std::string_view verb) {
   cli::unwrap(otlp::check_bind(a.o.bind));
   if (a.foreground) {
     if (auto pid = otlp::running_pid())
-      cli::fail(otlp::kAlreadyRunning, "ALREADY_RUNNING", "capture-otlp",
+      cli::fail(ExitCode::kAlreadyRunning, "ALREADY_RUNNING", "capture-otlp",
                 "an OTLP receiver is already running (pid " + std::to_string(*pid) + ")",
                 "`git opentraces capture-otlp stop` first");
     cli::unwrap(otlp::run_foreground(a.o));

@@ -87,7 +87,7 @@ Result<json> start_daemon(const fs::path& self, const ReceiverOptions& o, int wa
   OT_TRY_STATUS(check_bind(o.bind));
   if (auto pid = running_pid()) {
     json s = read_status_file();
-    return make_error(kAlreadyRunning, "ALREADY_RUNNING", "capture-otlp",
+    return make_error(ExitCode::kAlreadyRunning, "ALREADY_RUNNING", "capture-otlp",
                       "an OTLP receiver is already running (pid " + std::to_string(*pid) + ", port " +
                           std::to_string(s.value("port", 0)) + ")",
                       "`git opentraces capture-otlp status` shows it; `capture-otlp restart` restarts it");
@@ -108,13 +108,13 @@ Result<json> start_daemon(const fs::path& self, const ReceiverOptions& o, int wa
     json s = read_status_file();
     if (s.is_object() && s.value("start_token", "") == tok) {
       if (s.value("state", "") == "running") return s;
-      return make_error(kStartFailed, "BIND_FAILED", "capture-otlp",
+      return make_error(ExitCode::kStartFailed, "BIND_FAILED", "capture-otlp",
                         s.value("error", json()).is_string() ? s["error"].get<std::string>() : "the receiver did not start",
                         "stop whatever holds the port, or pick another with --port; log: " + log_file().string());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  return make_error(kStartFailed, "START_FAILED", "capture-otlp",
+  return make_error(ExitCode::kStartFailed, "START_FAILED", "capture-otlp",
                     "the receiver did not confirm within " + std::to_string(wait_ms / 1000) + " s",
                     "see " + log_file().string() + ", or run `git opentraces capture-otlp start --foreground`");
 }

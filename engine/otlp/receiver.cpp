@@ -161,7 +161,7 @@ Status run_foreground(const ReceiverOptions& o) {
     std::string why = "cannot listen on " + host + ":" + std::to_string(o.port) + " (in use, or not permitted)";
     write_status("failed", o.port, why);
     say(why);
-    return make_error(kStartFailed, "BIND_FAILED", "capture-otlp", why,
+    return make_error(ExitCode::kStartFailed, "BIND_FAILED", "capture-otlp", why,
                       "stop whatever holds the port, or pick another with --port (and `setup claude-code --otlp --port`)");
   }
 

@@ -15,12 +15,7 @@
 
 namespace ot::otlp {
 
-// The upstream tool's capture-otlp exit codes (reference 6.5) in our table
-// (engine/util/exit_codes.h): already running 4, bind/start failure 6, flush failure 8.
-inline constexpr ExitCode kAlreadyRunning = ExitCode::kOffline;
-inline constexpr ExitCode kStartFailed = ExitCode::kNotFound;
-inline constexpr ExitCode kFlushFailed = ExitCode::kBlockedBySecurity;
-
+// Exit codes: engine/util/exit_codes.h (kAlreadyRunning, kStartFailed, kFlushFailed).
 inline constexpr int kDefaultPort = 4318;
 inline constexpr size_t kDefaultMaxBody = 8u << 20;
 

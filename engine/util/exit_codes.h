@@ -18,6 +18,12 @@ enum class ExitCode : int {
   kNeedsJudgment = 10,  // needs judgment, reserved-but-unimplemented flags
   kNotImplemented = 10, // a planned command or flag that does not exist yet (upstream: reserved flags)
   kInternal = 70,       // a bug: unexpected exception
+
+  // Aliases that name a command's meaning of a shared number (upstream reference 6.5,
+  // capture-otlp): already running 4, bind/start failure 6, flush failure 8.
+  kAlreadyRunning = kOffline,
+  kStartFailed = kNotFound,
+  kFlushFailed = kBlockedBySecurity,
 };
 
 inline int to_int(ExitCode c) { return static_cast<int>(c); }
