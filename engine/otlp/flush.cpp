@@ -7,6 +7,7 @@
 #include "engine/ctx/tree.h"
 #include "engine/otlp/receiver.h"
 #include "engine/otlp/snapshot.h"
+#include "engine/util/usd.h"
 
 namespace ot::otlp {
 
@@ -87,7 +88,7 @@ Result<json> flush(bucket::Bucket& b, const FlushOptions& o) {
                       "`git opentraces bucket list` shows the traces; leave --trace out to use the session id");
   auto existing = b.events(trace);
   if (!existing.ok())
-    return make_error(kFlushFailed, "FLUSH_FAILED", "capture-otlp", existing.error().message, existing.error().hint);
+    return make_error(ExitCode::kFlushFailed, "FLUSH_FAILED", "capture-otlp", existing.error().message, existing.error().hint);
   std::set<std::string> have_layers, have_requests;
   for (const auto& e : *existing) {
     if (is_otel(e, kLayerEvent)) have_layers.insert(e.value("layer_id", ""));
@@ -151,7 +152,7 @@ Result<json> flush(bucket::Bucket& b, const FlushOptions& o) {
   if (!events.empty()) {
     auto st = b.append_events(trace, events);
     if (!st.ok())
-      return make_error(kFlushFailed, "FLUSH_FAILED", "capture-otlp",
+      return make_error(ExitCode::kFlushFailed, "FLUSH_FAILED", "capture-otlp",
                         "could not append the OTLP evidence to trace " + trace + ": " + st.error().message, st.error().hint);
   }
   return json{{"session_id", o.session_id},
@@ -253,7 +254,7 @@ Result<json> otel_view(bucket::Bucket& b, const std::string& ref) {
                         {"otel", tk},
                         {"transcript", transcript},
                         {"agrees", !transcript.is_null() && num(transcript, "output") == num(tk, "output")},
-                        {"cost_usd", n.value("cost_usd", json())},
+                        {"cost_usd", usd_json(n.value("cost_usd", json()))},
                         {"duration_ms", n.value("duration_ms", json())},
                         {"tools", tools},
                         {"runtime_state_layer_id", n.value("runtime_state_layer_id", json())},
@@ -273,7 +274,7 @@ Result<json> otel_view(bucket::Bucket& b, const std::string& ref) {
               {"agreeing_count", agree},
               {"transcript_agent_steps", transcript_steps},
               {"requests", requests},
-              {"totals", {{"otel", o_tot}, {"transcript", t_tot}, {"otel_cost_usd", cost}}},
+              {"totals", {{"otel", o_tot}, {"transcript", t_tot}, {"otel_cost_usd", round_usd(cost)}}},
               {"layers", layers},
               {"limitations", limitations}};
 }

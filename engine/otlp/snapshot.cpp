@@ -8,6 +8,7 @@
 #include "engine/util/hash.h"
 #include "engine/util/paths.h"
 #include "engine/util/time.h"
+#include "engine/util/usd.h"
 
 namespace ot::otlp {
 
@@ -131,7 +132,7 @@ bool Snapshot::add(const LogEvent& e) {
               {"model", string_at(a, "model")},             {"input_tokens", in},
               {"output_tokens", int_or0(number_at(a, "output_tokens"))},
               {"cache_read_tokens", cr},                    {"cache_creation_tokens", cc},
-              {"prompt_tokens", in + cr + cc},              {"cost_usd", number_at(a, "cost_usd")},
+              {"prompt_tokens", in + cr + cc},              {"cost_usd", usd_json(number_at(a, "cost_usd"))},
               {"duration_ms", number_at(a, "duration_ms")}, {"query_source", string_at(a, "query_source")},
               {"speed", string_at(a, "speed")},             {"effort", string_at(a, "effort")}};
   } else if (e.name == "api_error") {
@@ -237,7 +238,7 @@ json Snapshot::to_json() const {
               {"last_seen", last_ms_ ? json(iso_from_ms(last_ms_)) : json(nullptr)},
               {"requests", requests},
               {"request_totals", {{"requests", requests.size()}, {"input_tokens", in}, {"output_tokens", out},
-                                  {"cache_read_tokens", cr}, {"cache_creation_tokens", cc}, {"cost_usd", cost}}},
+                                  {"cache_read_tokens", cr}, {"cache_creation_tokens", cc}, {"cost_usd", round_usd(cost)}}},
               {"api_errors", sorted_by_time(errors_)},
               {"tools", tools},
               {"prompts", sorted_by_time(prompts_)},

@@ -11,6 +11,7 @@
 #include "engine/trails/stats.h"
 #include "engine/trails/survival.h"
 #include "engine/util/time.h"
+#include "engine/util/usd.h"
 #include "notes/diff.h"
 
 namespace ot::report {
@@ -18,7 +19,6 @@ namespace {
 
 double ratio(int64_t a, int64_t b) { return b <= 0 ? 0.0 : double(a) / double(b); }
 double round4(double v) { return double(int64_t(v * 10000.0 + (v < 0 ? -0.5 : 0.5))) / 10000.0; }
-double round6(double v) { return double(int64_t(v * 1e6 + (v < 0 ? -0.5 : 0.5))) / 1e6; }
 
 bool alive_state(const std::string& s) { return s.rfind("alive", 0) == 0 || s == "partially_preserved"; }
 
@@ -175,7 +175,7 @@ Result<ordered_json> build_report(bucket::Bucket& bucket, const git::Repo* repo,
     j["cache_read_tokens"] = g.cache_read;
     j["cache_write_tokens"] = g.cache_write;
     j["total_tokens"] = g.input + g.output + g.cache_read + g.cache_write;
-    j["estimated_cost_usd"] = round6(g.cost);
+    j["estimated_cost_usd"] = round_usd(g.cost);
     j["unpriced_traces"] = g.unpriced_traces;
     return j;
   };

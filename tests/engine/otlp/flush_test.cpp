@@ -104,8 +104,13 @@ TEST_CASE("otlp flush: requests become otel layers and nodes; the view matches t
   REQUIRE((*v)["requests"][0]["tools"].size() == 1);
   CHECK((*v)["requests"][0]["tools"][0]["tool_name"] == "Write");
 
+  // USD figures at six decimals (engine/util/usd.h): the raw 0.0034600000000000004 and
+  // the sum of eight such prices print short.
+  CHECK((*v)["requests"][0]["cost_usd"].dump() == "0.00346");
+  CHECK((*v)["totals"]["otel_cost_usd"].dump() == "0.026985");
   json sum = otlp::otel_summary(**b, otlp::test::kSession);
   CHECK(sum["requests"] == 8);
+  CHECK(sum["cost_usd"].dump() == "0.026985");
   CHECK(sum["prompt_tokens"] == 1027 + 22700 + 320);
   json step = otlp::otel_for_step(**b, otlp::test::kSession, (*v)["requests"][0]["step_index"].get<int>());
   CHECK(step["request_id"] == "req_scripted_0002");

@@ -49,6 +49,10 @@ TEST_CASE("otlp snapshot: the calc session's requests, tools, prompts and metric
   for (size_t i = 1; i < s["requests"].size(); ++i) CHECK(s["requests"][i - 1]["time"] <= s["requests"][i]["time"]);
   CHECK(s["request_totals"]["input_tokens"] == 1027);
   CHECK(s["request_totals"]["cache_read_tokens"] == 22700);
+  // Claude Code sent 0.0034600000000000004: USD figures are kept at six decimals, and the
+  // total is the rounded sum, not 0.026985000000000003.
+  CHECK(r0["cost_usd"].dump() == "0.00346");
+  CHECK(s["request_totals"]["cost_usd"].dump() == "0.026985");
   // Metrics agree with the per-request events.
   CHECK(s["metrics"]["tokens.input"] == 1027);
   CHECK(s["metrics"]["tokens.cacheRead"] == 22700);
