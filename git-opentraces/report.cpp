@@ -46,8 +46,12 @@ void say_human(const ordered_json& d) {
              pct(sh["agent_share"].get<double>()) + ")  range " +
              s(sh["range"]));
   const auto& tot = d["tokens"]["total"];
+  const auto& by = d["window"]["traces_counted_by"];
+  std::string placed = "by session start";
+  if (by.is_object() && by["written_at"].is_number() && by["written_at"].get<int64_t>() > 0)
+    placed += ", " + s(by["written_at"]) + " by write time (no start recorded)";
   cli::say("traces           " + s(tot["traces"]) + "  tokens " + s(tot["total_tokens"]) + "  est. cost " +
-           usd(tot["estimated_cost_usd"]));
+           usd(tot["estimated_cost_usd"]) + cli::dim("  (" + placed + ")"));
   for (const auto& r : d["tokens"]["by_agent_model"])
     cli::say("  " + s(r["agent"]) + " · " + s(r["model"]) + "  " + s(r["traces"]) + " trace(s), " +
              s(r["total_tokens"]) + " tokens, " + usd(r["estimated_cost_usd"]));

@@ -197,6 +197,15 @@ void waste_section(std::ostringstream& h, const ordered_json& w) {
   h << "</tbody></table></section>";
 }
 
+// "session start" or "session start (2 by write time: no start recorded)".
+std::string counted_by(const ordered_json& window) {
+  const auto& c = window.contains("traces_counted_by") ? window["traces_counted_by"] : ordered_json();
+  int64_t by_write = c.is_object() && c["written_at"].is_number() ? c["written_at"].get<int64_t>() : 0;
+  std::string s = "session start";
+  if (by_write) s += " (" + std::to_string(by_write) + " by write time: no start recorded)";
+  return s;
+}
+
 }  // namespace
 
 std::string render_html(const ordered_json& r) {
@@ -210,7 +219,8 @@ std::string render_html(const ordered_json& r) {
   h << "<header><h1>Agent work report</h1><p class=\"meta\">" << esc(r["window"]["from"]) << " → "
     << esc(r["window"]["to"]) << " (since " << esc(r["window"]["since"]) << ")";
   if (r["scope"]["repository"].is_string()) h << " · repository <code>" << esc(r["scope"]["repository"]) << "</code>";
-  h << " · project " << (r["scope"]["project"].is_string() ? esc(r["scope"]["project"]) : "all") << "</p></header>\n";
+  h << " · project " << (r["scope"]["project"].is_string() ? esc(r["scope"]["project"]) : "all");
+  h << " · traces placed by " << counted_by(r["window"]) << "</p></header>\n";
   share_section(h, r["share"]);
   tokens_section(h, r["tokens"], r["pricing"]);
   survival_section(h, r["survival"]);

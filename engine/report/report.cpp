@@ -57,6 +57,19 @@ struct TokenGroup {
 
 int64_t num(const json& m, const char* k) { return m.contains(k) && m[k].is_number() ? m[k].get<int64_t>() : 0; }
 
+struct SessionTime {
+  std::optional<int64_t> ms;
+  bool from_start = false;
+};
+
+// The session's start (the list row carries the record's timestamp_start), else the
+// bucket's write time.
+SessionTime session_time(const json& row) {
+  if (row.contains("timestamp_start") && row["timestamp_start"].is_string())
+    if (auto ms = ms_from_iso(row["timestamp_start"].get<std::string>())) return {ms, true};
+  return {ms_from_iso(row.value("written_at", "")), false};
+}
+
 }  // namespace
 
 Result<std::string> window_range(const git::Repo& repo, int64_t since_ms, int max_commits) {
@@ -115,14 +128,20 @@ Result<ordered_json> build_report(bucket::Bucket& bucket, const git::Repo* repo,
     std::string last_used;
   };
   std::map<std::string, SkillStat> skill_stats;
+  // A trace belongs to the window by when its session started, not when the bucket got it
+  // (an ingest of last month's sessions must not fill this week's report); a record with
+  // no start time falls back to its write time, and the report counts those.
+  int by_start = 0, by_write = 0;
   bucket::ListOptions lo;
-  lo.since_ms = o.since_ms;
   lo.project = o.project;
   lo.limit = 1000;
   for (;;) {
     auto page = bucket.list(lo);
     if (!page.ok()) return page.error();
     for (const auto& row : page->rows) {
+      auto when = session_time(row);
+      if (!when.ms || *when.ms < o.since_ms || *when.ms > now) continue;
+      ++(when.from_start ? by_start : by_write);
       std::string tid = row.value("trace_id", "");
       auto rec = bucket.get_record(tid);
       if (!rec.ok()) { ++unreadable; continue; }
@@ -195,6 +214,9 @@ Result<ordered_json> build_report(bucket::Bucket& bucket, const git::Repo* repo,
     by_model.push_back(j);
   }
   out["tokens"] = {{"total", group_json(total)}, {"by_agent_model", by_model}};
+  out["window"]["traces_counted_by"] = {{"session_start", by_start}, {"written_at", by_write}};
+  if (by_write)
+    limitations.push_back(std::to_string(by_write) + " trace(s) without a session start time counted by when the bucket wrote them");
   if (unreadable) limitations.push_back(std::to_string(unreadable) + " record(s) could not be read");
 
   // Where the prices come from: the model table in engine/schema/pricing.cpp, unless the

@@ -7,7 +7,9 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/report_fixture.sh"
 cd "$REPO"
 
-run_ot report --html "$T/report.html" --json
+# The fixture sessions ran on 2026-11-24 and traces are placed by session start: a window
+# from the start of that month keeps them in it whatever today's date.
+run_ot report --since 2026-11-01 --html "$T/report.html" --json
 assert_rc 0 "report --html --json"
 assert_envelope "report"
 assert_eq "opentraces.report.v1" "$(jq_out .schema_version)" "schema id"
@@ -42,6 +44,9 @@ for agent in claude-code codex pi; do
   assert_eq "$want" "$got" "$agent: cost estimate = sum of the sessions' estimates (micro-dollars)"
 done
 assert_eq "6" "$(rj .tokens.total.traces)" "six traces in the window"
+assert_eq '{"session_start":6,"written_at":0}' "$(rj -c .window.traces_counted_by)" "every trace placed by its session start"
+run_ot report --since 1h --json
+assert_eq "0" "$(jq_out .tokens.total.traces)" "--since 1h: none (the sessions started days ago, though written just now)"
 
 # --- skills and waste
 run_ot trace skills --json
