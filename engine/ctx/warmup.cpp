@@ -169,16 +169,16 @@ std::string render_block(const json& e) {
   return s + "\n";
 }
 
-// The machine policy, with regex + entropy always on: warmup output goes straight into
-// another model's context, so it is never shown unredacted.
+// The machine policy over a floor of regex, entropy and path_anonymizer: warmup output
+// goes straight into another model's context, so it never shows a secret or the user
+// name of a home path (/home/<user>, /Users/<user>), whatever the policy says.
 Result<security::Policy> warmup_policy() {
   auto config = project::load_config();
   if (!config.ok()) return config.error();
   auto machine = security::policy_from_config(*config);
   if (!machine.ok()) return machine.error();
   std::set<std::string> tools = machine->enabled;
-  tools.insert("regex");
-  tools.insert("entropy");
+  for (const char* t : {"regex", "entropy", "path_anonymizer"}) tools.insert(t);
   std::string csv;
   for (const auto& t : tools)
     if (const auto* info = security::find_tool(t); info && security::tool_available(*info))

@@ -8,10 +8,11 @@ source "$(dirname "$0")/lib.sh"
 KEY_ID=AKIA5XRILAV5FVCYK43K
 SECRET=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
 mkdir -p "$T/sessions"
-sed -e "s|Create calc.py with add and mul, make mul use a temporary variable, then commit.|Create calc.py with add and mul (deploy with AWS_ACCESS_KEY_ID=$KEY_ID), then commit.|g" \
+sed -e "s|Create calc.py with add and mul, make mul use a temporary variable, then commit.|Create calc.py with add and mul (deploy with AWS_ACCESS_KEY_ID=$KEY_ID; notes in /home/alicew/notes.md and /Users/bobm/Desktop/todo.txt), then commit.|g" \
     -e "s|Added the docstring and committed.|Added the docstring and committed. aws_secret_access_key = $SECRET|g" \
     "$OT_FIXTURES/sessions/claude-code/cc-calc.jsonl" > "$T/sessions/cc-calc-seeded.jsonl"
-grep -q "$KEY_ID" "$T/sessions/cc-calc-seeded.jsonl" && grep -q "$SECRET" "$T/sessions/cc-calc-seeded.jsonl" ||
+grep -q "$KEY_ID" "$T/sessions/cc-calc-seeded.jsonl" && grep -q "$SECRET" "$T/sessions/cc-calc-seeded.jsonl" &&
+  grep -q /home/alicew/ "$T/sessions/cc-calc-seeded.jsonl" && grep -q /Users/bobm/ "$T/sessions/cc-calc-seeded.jsonl" ||
   { fail "the secrets were not injected into the fixture copy"; finish; }
 run_ot capture ingest "$T/sessions/cc-calc-seeded.jsonl" --agent claude-code --json
 assert_rc 0 "ingest the seeded copy"
@@ -35,12 +36,16 @@ est="$(jq_out .estimated_tokens)"
 bytes="$(jq_out .text | head -c -1 | wc -c)"
 [ "$est" -le 2000 ] && pass "estimate $est <= 2000" || fail "estimate $est over the budget"
 [ $(((bytes + 3) / 4)) -le 2000 ] && pass "text is $bytes bytes: within 2000 tokens at 4 bytes/token" || fail "text $bytes bytes over budget"
-for s in "$KEY_ID" "$SECRET" "/home/dev"; do
+for s in "$KEY_ID" "$SECRET" "/home/dev" "alicew" "bobm"; do
   if printf '%s' "$OUT" | grep -qF "$s"; then fail "warmup output holds [$s]"; else pass "no [$s] in the output"; fi
 done
 assert_contains "$(jq_out .text)" "[REDACTED:" "the seeded secrets became placeholders"
 [ "$(jq_out .redactions)" -ge 2 ] && pass "redactions counted" || fail "redactions: $(jq_out .redactions)"
 assert_contains "$(jq_out .tools_applied)" "regex" "regex runs although the machine policy is off"
+assert_contains "$(jq_out .tools_applied)" "path_anonymizer" "the path anonymizer runs although the machine policy is off"
+assert_contains "$(jq_out .text)" "/home/[USER:" "a seeded /home/<user> path: the user name became a token"
+assert_contains "$(jq_out .text)" "/Users/[USER:" "a seeded /Users/<user> path: the user name became a token"
+assert_contains "$(jq_out .text)" "/Desktop/todo.txt" "the rest of the path stays readable"
 
 calc="$(jq_out '.traces[] | select(.trace_id == "70046dd8-3748-42a5-91a4-9d14297adea1")')"
 assert_eq '["e0964ae Add calc module","87b94ab Document add"]' "$(printf '%s' "$calc" | jq -c .commits)" \
