@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "engine/dataset/committed.h"
+
 namespace ot::dataset {
 
 namespace {
@@ -31,13 +33,6 @@ std::string str_or(const json& j, const char* k, const std::string& dflt) {
 int64_t int_or0(const json& j, const char* k) {
   const json& v = get(j, k);
   return v.is_number_integer() ? v.get<int64_t>() : 0;
-}
-bool truthy(const json& v) {
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number()) return v.get<double>() != 0;
-  if (v.is_string()) return !v.get<std::string>().empty();
-  if (v.is_array() || v.is_object()) return !v.empty();
-  return false;
 }
 
 std::string source_ref(const std::string& tid, int64_t a, int64_t b) {
@@ -87,6 +82,7 @@ std::vector<json> build_default(const json&, const json& cand, const json& recor
   const json& patches = arr(record, "patches");
   const json& agent = obj(record, "agent");
   const json& outcome = obj(record, "outcome");
+  const SessionCommits commits = session_commits(record, cand);
   json tools = json::object();
   int64_t calls = 0, users = 0, agents = 0;
   for (const auto& s : steps) {
@@ -106,8 +102,8 @@ std::vector<json> build_default(const json&, const json& cand, const json& recor
                {"steps", {{"total", steps.size()}, {"user", users}, {"agent", agents}, {"tool_calls", calls}}},
                {"tools", tools},
                {"outcome",
-                {{"committed", truthy(get(outcome, "committed"))},
-                 {"commit_sha", nz_at(outcome, "commit_sha")},
+                {{"committed", commits.committed},
+                 {"commit_sha", commits.commit_sha},
                  {"terminal_state", nz_at(outcome, "terminal_state")},
                  {"success", success_of(outcome)}}},
                {"patch_count", patches.size()},
@@ -245,7 +241,7 @@ std::vector<json> build_trajectory(const json&, const json& cand, const json& re
                 {{"steps", steps.size()},
                  {"patches", arr(record, "patches").size()},
                  {"tool_errors", errors},
-                 {"committed", truthy(get(outcome, "committed"))},
+                 {"committed", session_commits(record, cand).committed},
                  {"success", success_of(outcome)}}}}};
 }
 

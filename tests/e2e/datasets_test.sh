@@ -136,6 +136,16 @@ for t in default bursts-sft-v1 skill-episodes-v1 pr-intent-summary-v1 trajectory
   else fail "$t: script and builtin rows differ: $(diff <(jq -S . "$DS/b-$t/data/train.jsonl") <(jq -S . "$DS/s-$t/data/train.jsonl") | head -20)"; fi
 done
 assert_eq 1 "$(wc -l < "$DS/s-skill-episodes-v1/data/train.jsonl" | tr -d ' ')" "one skill episode in the fixtures (cc-bugfix)"
+# The fixture calc sessions each ran `git commit` (their records never set outcome.committed).
+CALC_CC=70046dd8-3748-42a5-91a4-9d14297adea1
+for d in b-default s-default; do
+  row="$(jq -c --arg t "$CALC_CC" 'select(.trace_id == $t) | .outcome' "$DS/$d/data/train.jsonl")"
+  assert_eq '{"commit_sha":"87b94ab","committed":true,"success":null,"terminal_state":"end_turn"}' "$row" "$d: the calc session is committed (its last commit)"
+done
+assert_eq true "$(jq -r --arg t "$CALC_CC" 'select(.trace_id == $t) | .signals.committed' "$DS/s-trajectory-eval-v1/data/train.jsonl")" \
+  "trajectory-eval-v1: the calc session is committed"
+N_COMMITTED="$(jq -s '[.[] | select(.outcome.committed)] | length' "$DS/b-default/data/train.jsonl")"
+[ "$N_COMMITTED" -ge 3 ] && pass "$N_COMMITTED committed sessions among the default rows" || fail "only $N_COMMITTED committed default rows"
 run_ot dataset new skills --from-skill "$(head -1 "$DS/s-skill-episodes-v1/data/train.jsonl" | jq -r .skill)" --json
 assert_rc 0 "dataset new --from-skill"
 run_ot dataset run skills --json
