@@ -50,8 +50,16 @@ bad=$(cat "$T"/w*.log "$T/lister.log" | awk '$1 != 0' | head -5)
 assert_eq "" "$bad" "no process exited non-zero"
 slowest=$(cat "$T"/w*.log "$T/lister.log" | sort -k2 -n | tail -1)
 ms=$(echo "$slowest" | cut -d' ' -f2)
-# The documented bound: 2 s of lock wait, plus the command's own work.
-if [ "$ms" -le 4000 ]; then pass "slowest command took ${ms} ms (bound 2 s wait + work)"; else fail "too slow: $slowest"; fi
+# The documented bound: 2 s of lock wait, plus the command's own work. The work is
+# measured in this very storm, so a loaded machine (every command slower) widens the
+# bound and an idle one keeps it at 4 s: the median command's time, four times over, at
+# least 2 s. A command stuck behind a lock (a wait that does not give up, a holder that
+# never lets go) still blows it: that stall does not move the median.
+median=$(cat "$T"/w*.log "$T/lister.log" | cut -d' ' -f2 | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+work=$((4 * median)); [ "$work" -ge 2000 ] || work=2000
+bound=$((2000 + work))
+if [ "$ms" -le "$bound" ]; then pass "slowest command took ${ms} ms (bound ${bound} ms: 2 s wait + 4 x the median ${median} ms, at least 2 s)"
+else fail "too slow: $slowest (bound ${bound} ms: 2 s wait + 4 x the median ${median} ms)"; fi
 lists=$(wc -l < "$T/lister.log")
 [ "$lists" -ge 3 ] && pass "bucket list ran $lists times meanwhile" || fail "bucket list ran only $lists times"
 

@@ -12,10 +12,9 @@ namespace {
 
 int check(const ot::JsonSchema& schema, const std::string& name, const std::string& text) {
   std::vector<std::string> docs;
-  try {
-    (void)ot::json::parse(text);
+  if (ot::json::accept(text)) {
     docs.push_back(text);
-  } catch (const std::exception&) {
+  } else {
     std::istringstream in(text);  // not one document: JSON Lines
     for (std::string line; std::getline(in, line);)
       if (line.find_first_not_of(" \t\r") != std::string::npos) docs.push_back(line);
