@@ -23,17 +23,22 @@
 namespace ot::cmd {
 void register_trail_mature(CLI::App& trail_group);  // git-opentraces/backfill.cpp
 void register_trail_export(CLI::App& trail_group);  // git-opentraces/trail_export.cpp
+
+// The repository around the working directory; BARE_REPO (exit 2) for a bare one, saying
+// what (`needs`, e.g. "PR bodies") wants a work tree. Shared with trail_pr.cpp.
+git::Repo open_work_repo(const std::string& needs) {
+  auto r = cli::unwrap(git::Repo::open(std::filesystem::current_path()));
+  if (r.bare())
+    cli::fail(ExitCode::kUsage, "BARE_REPO", "trail", "this is a bare repository; " + needs + " a work tree",
+              "run the command inside a checkout");
+  return r;
+}
+
 namespace {
 
 namespace fs = std::filesystem;
 
-git::Repo open_repo() {
-  auto r = cli::unwrap(git::Repo::open(fs::current_path()));
-  if (r.bare())
-    cli::fail(ExitCode::kUsage, "BARE_REPO", "trail", "this is a bare repository; Trace Trails needs a work tree",
-              "run the command inside a checkout");
-  return r;
-}
+git::Repo open_repo() { return open_work_repo("Trace Trails needs"); }
 
 std::string short8(const std::string& s) { return s.substr(0, 8); }
 std::string pct(int a, int b) { return b == 0 ? "0%" : std::to_string((a * 100 + b / 2) / b) + "%"; }

@@ -13,6 +13,7 @@
 #include "notes/repo.h"
 
 namespace ot::cmd {
+git::Repo open_work_repo(const std::string& needs);  // git-opentraces/trail.cpp
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,13 +24,6 @@ struct PrFlags {
   int number = 0;
 };
 
-git::Repo open_work_repo() {
-  auto r = cli::unwrap(git::Repo::open(fs::current_path()));
-  if (r.bare())
-    cli::fail(ExitCode::kUsage, "BARE_REPO", "trail", "this is a bare repository; PR bodies need a work tree",
-              "run the command inside a checkout");
-  return r;
-}
 
 // Traces from this machine's bucket, when it exists and can be opened; the body is
 // still rendered from the notes alone otherwise (and says so).
@@ -62,7 +56,7 @@ struct Rendered {
 };
 
 Rendered render(const PrFlags& f) {
-  git::Repo repo = open_work_repo();
+  git::Repo repo = open_work_repo("PR bodies need");
   BucketTraces traces;
   trails::PrScopeOptions so;
   so.base = f.base;

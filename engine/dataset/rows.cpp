@@ -15,6 +15,7 @@
 #include "engine/util/paths.h"
 #include "engine/util/time.h"
 #include "engine/workflow/names.h"
+#include "notes/diff.h"  // git::split_lines: one line splitter for the whole tree
 
 namespace ot::dataset {
 
@@ -36,18 +37,6 @@ json null_if_empty(const std::string& s) { return s.empty() ? json() : json(s); 
 std::string str_or_empty(const json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_string()) return {};
   return j[key].get<std::string>();
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -235,7 +224,7 @@ Status Dataset::load() {
     auto itext = read_file(ipath);
     if (!itext.ok()) return itext.error();
     int n = 0;
-    for (const auto& line : split_lines(*itext)) {
+    for (const auto& line : git::split_lines(*itext)) {
       ++n;
       if (line.empty()) continue;
       auto j = parse_json(line, ipath.string() + ":" + std::to_string(n));
@@ -322,7 +311,7 @@ Result<std::vector<StoredRow>> Dataset::rows() const {
   if (index_.empty()) return out;
   auto text = read_file(data_path());
   if (!text.ok()) return corrupt(data_path(), "cannot be read: " + text.error().message);
-  auto lines = split_lines(*text);
+  auto lines = git::split_lines(*text);
   if (lines.size() < index_.size())
     return corrupt(data_path(), "has " + std::to_string(lines.size()) + " lines but the row index lists " +
                                     std::to_string(index_.size()) + " rows");
@@ -344,7 +333,7 @@ Status Dataset::append(const std::vector<std::pair<RowIndexEntry, json>>& rows, 
   if (!index_.empty()) {
     auto text = read_file(data_path());
     if (!text.ok()) return text.error();
-    auto lines = split_lines(*text);
+    auto lines = git::split_lines(*text);
     if (lines.size() < index_.size()) return corrupt(data_path(), "is shorter than the row index");
     for (size_t i = 0; i < index_.size(); ++i) data += lines[i] + "\n";
   }

@@ -197,4 +197,15 @@ PATH="/usr/bin:/bin" run_ot trail pr create --base main
 assert_rc 2 "gh missing → exit 2"
 assert_contains "$ERR" "gh" "the error names gh"
 
+# A bare repository: both trail and trail pr refuse it, each saying what needs a work tree.
+git clone -q --bare . "$T/bare.git"
+cd "$T/bare.git"
+run_ot trail pr render --base main --json
+assert_rc 2 "trail pr render in a bare repository"
+assert_eq BARE_REPO "$(jq_out .error.code)" "BARE_REPO"
+assert_contains "$(jq_out .error.message)" "PR bodies need a work tree" "says PR bodies need a work tree"
+run_ot trail graph --json
+assert_rc 2 "trail graph in a bare repository"
+assert_contains "$(jq_out .error.message)" "Trace Trails needs a work tree" "says Trace Trails needs a work tree"
+
 finish
