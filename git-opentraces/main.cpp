@@ -1,105 +1,119 @@
-// git-opentraces: entry point. Builds the command tree from the group files,
-// parses, and maps failures to the error envelope and exit-code table.
+// git-opentraces: entry point. Builds the command tree from the group files, parses,
+// and maps failures to the error envelope and exit-code table (app_main.cpp).
+//
+// Start-up is paid by every command and every hook, so only the group being run is
+// registered when the first word names one (the whole tree costs more than the rest of
+// `--version`); help, errors and bare trace addresses get the whole tree. `serve` and
+// `capture-otlp` run in the helper ot-server (it links the HTTP server library).
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstdlib>
-#include <exception>
-#include <iostream>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <string_view>
 
-#include "engine/util/log.h"
-#include "engine/version.h"
+#include "engine/capture/integrations.h"
+#include "git-opentraces/app_main.h"
 #include "git-opentraces/cli.h"
-
-namespace {
-
-// Looks for --json anywhere before "--" so errors raised during parsing can use it too.
-bool argv_has_json(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--") break;
-    if (a == "--json") return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 namespace ot::cmd {  // trace_inspect.cpp: `git opentraces <trace-address>` → `trace get <address>`
 std::vector<std::string> dispatch_bare_address(int argc, char** argv, const CLI::App& root);
 }
 
-int main(int argc, char** argv) {
-  using namespace ot;
-  auto& g = cli::globals();
-  g.stdout_tty = isatty(STDOUT_FILENO);
-  g.stdin_tty = isatty(STDIN_FILENO);
-  g.json = argv_has_json(argc, argv);
-  const char* no_color = std::getenv("NO_COLOR");
-  g.color = g.stdout_tty && !(no_color && *no_color) && !g.json;
+namespace {
 
-  CLI::App app{"git-opentraces: capture coding-agent sessions, anchor agent edits to commits, and\n"
-               "turn them into blame, graphs, PR bodies and dataset rows.",
-               "git opentraces"};
-  app.set_version_flag("--version", std::string("git-opentraces ") + OT_VERSION);
-  app.add_flag("--json", g.json, "Print exactly one JSON document on stdout");
-  app.fallthrough();
-  app.require_subcommand(1);
+using namespace ot;
+using Register = void (*)(CLI::App&);
 
-  cmd::register_setup(app);
-  cmd::register_init(app);
-  cmd::register_status(app);
-  cmd::register_config(app);
-  cmd::register_auth(app);
-  cmd::register_trace(app);
-  cmd::register_trail(app);
-  cmd::register_ctx(app);
-  cmd::register_bucket(app);
-  cmd::register_capture(app);
-  cmd::register_workflow(app);
-  cmd::register_dataset(app);
-  cmd::register_schedule(app);
-  cmd::register_security(app);
-  cmd::register_hook(app);
-  cmd::register_backfill(app);
-  cmd::register_blame(app), cmd::register_stats(app);
-  cmd::register_report(app);
-  cmd::register_serve(app);
-  cmd::register_capture_otlp(app), cmd::register_ctx_otel(*app.get_subcommand("ctx"));
-  cmd::register_capsule(app);
-  cmd::register_remote_reads(app);  // after trace and ctx exist
-  // Set after the groups exist: CLI11 copies a parent's footer into new subcommands.
-  app.footer(
-      "\nExamples:\n"
-      "  git opentraces init --agent claude-code     enrol this repository\n"
-      "  git opentraces setup git                    install the git hooks\n"
-      "  git opentraces trace parse session.jsonl    show a session as a TraceRecord\n"
-      "  git opentraces doctor --json                check the installation\n"
-      "\nDocs: docs/commands.md (every group, its status, exit codes)");
+// The top-level commands in --help order, each with the function that registers it.
+// tests/e2e/startup_test.sh checks every listed command answers --help, so a wrong
+// name here fails a test; a missing one only costs the whole-tree start-up.
+struct Group {
+  const char* name;
+  Register add;
+};
 
-  try {
-    std::vector<std::string> args = cmd::dispatch_bare_address(argc, argv, app);
-    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
-    app.parse(args);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    if (g.json)
-      return cli::report_error(make_error(ExitCode::kUsage, "USAGE", "cli", e.what(),
-                                          "run with --help to see the accepted flags"));
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : to_int(ExitCode::kUsage);
-  } catch (const cli::Failure& f) {
-    return cli::report_error(f.error);
-  } catch (const std::exception& e) {
-    log().error("internal error: {}", e.what());
-    return cli::report_error(make_error(ExitCode::kInternal, "INTERNAL", "cli",
-                                        std::string("internal error: ") + e.what(),
-                                        "this is a bug; the log under $OPENTRACES_HOME/logs has details"));
+// Registered in the main binary for --help only: ot-server runs them.
+void add_serve_stub(CLI::App& a) {
+  a.add_subcommand("serve", "Local web view: search traces, read a trace, the commit/trace graph, blame, dataset review")
+      ->allow_extras();
+}
+void add_capture_otlp_stub(CLI::App& a) {
+  a.add_subcommand("capture-otlp", "Local OTLP receiver for Claude Code telemetry: per-request tokens, cost, tools")
+      ->allow_extras();
+}
+
+const Group kGroups[] = {
+    {"setup", cmd::register_setup},       {"init", cmd::register_init},         {"remove", nullptr},
+    {"status", cmd::register_status},     {"doctor", nullptr},                  {"config", cmd::register_config},
+    {"auth", cmd::register_auth},         {"trace", cmd::register_trace},                 {"trail", cmd::register_trail},
+    {"ctx", cmd::register_ctx},                     {"bucket", cmd::register_bucket},     {"capture", cmd::register_capture},
+    {"workflow", cmd::register_workflow}, {"dataset", cmd::register_dataset},   {"schedule", cmd::register_schedule},
+    {"security", cmd::register_security}, {"hook", cmd::register_hook},         {"git-backfill", cmd::register_backfill},
+    {"blame", cmd::register_blame},       {"stats", cmd::register_stats},       {"report", cmd::register_report},
+    {"serve", add_serve_stub},            {"capture-otlp", add_capture_otlp_stub}, {"capsule", cmd::register_capsule},
+};
+// Names registered by the entry before them (init adds remove, status adds doctor).
+Register register_of(std::string_view name) {
+  Register last = nullptr;
+  for (const auto& g : kGroups) {
+    if (g.add) last = g.add;
+    if (name == g.name) return last;
   }
-  return 0;
+  return nullptr;
+}
+
+CLI::App* find_command(CLI::App& app, const char* name) {
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (sub->get_name() == name) return sub;
+  return nullptr;
+}
+
+// The first word that is not a flag: the group to run ("" when there is none).
+std::string_view first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") return {};
+    if (!a.empty() && a[0] != '-') return a;
+  }
+  return {};
+}
+
+// serve / capture-otlp: the same argv in ot-server. Returns only when it cannot start.
+int exec_server(char** argv) {
+  auto bin = capture::server_binary();
+  if (!bin.empty()) {
+    std::string path = bin.string();
+    argv[0] = path.data();
+    ::execv(path.c_str(), argv);
+  }
+  return cli::report_error(make_error(
+      ExitCode::kInternal, "HELPER_MISSING", "cli",
+      "cannot start ot-server (it runs serve and capture-otlp)" + (bin.empty() ? std::string() : ": " + std::string(std::strerror(errno))),
+      "reinstall git-opentraces: ot-server belongs beside the binary or in <prefix>/libexec/git-opentraces/"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cmd::init_globals(argc, argv);
+  std::string_view word = first_word(argc, argv);
+  if (word == "serve" || word == "capture-otlp") return exec_server(argv);
+
+  // Never destroyed: tearing the tree down at exit costs as much as a group's set-up
+  // (still reachable through this static, so leak checkers stay quiet).
+  static CLI::App* const tree = new CLI::App;
+  CLI::App& app = *tree;
+  cmd::init_root(app);
+  if (Register one = register_of(word)) {
+    one(app);
+  } else if (!(word.empty() && argc == 2 && std::string_view(argv[1]) == "--version")) {
+    for (const auto& g : kGroups)
+      if (g.add) g.add(app);
+  }
+  // What extends other groups, once those exist.
+  if (CLI::App* ctx = find_command(app, "ctx")) cmd::register_ctx_otel(*ctx);
+  cmd::register_remote_reads(app);  // --remote on trace query|get and ctx, where registered
+  cmd::set_root_footer(app);
+  return cmd::run_app(app, cmd::dispatch_bare_address(argc, argv, app));
 }

@@ -2,6 +2,17 @@
 
 #include <mutex>
 
+// Linked with -Wl,--wrap=mbedtls_x509_crt_parse_file (CMakeLists.txt, static libgit2):
+// libgit2's init calls this to load the system CA bundle for its HTTPS transport, which
+// git-opentraces never uses (remotes go through the git CLI, the Hub through libcurl).
+// Parsing ~140 certificates was half of a post-commit hook's instructions. Loading none
+// leaves an empty trust store: any TLS connection libgit2 tried would fail to verify.
+extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* /*chain*/, const char* /*path*/) { return 0; }
+// Likewise -Wl,--wrap=libssh2_init: libgit2's init starts libssh2's crypto back end
+// (OpenSSL) for an SSH transport we never use. libssh2 still initialises itself when a
+// session is opened (libssh2_session_init calls its own init when nothing did).
+extern "C" int __wrap_libssh2_init(int /*flags*/) { return 0; }
+
 namespace ot::git {
 
 void ensure_libgit2() {

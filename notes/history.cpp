@@ -16,7 +16,10 @@ Result<std::vector<CommitInfo>> log_commits(const Repo& repo, std::string_view s
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, repo.raw()) != 0) return last_git_error("trail", "cannot walk history");
   std::unique_ptr<git_revwalk, decltype(&git_revwalk_free)> guard(w, git_revwalk_free);
-  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  // A first-parent walk is a chain, already newest first; asking libgit2 to sort makes it
+  // load the whole history before the first commit (114M instructions in a 3,000-commit
+  // repository for a post-commit hook that needs 200 ancestors).
+  git_revwalk_sorting(w, opts.first_parent ? GIT_SORT_NONE : GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
   if (opts.first_parent) git_revwalk_simplify_first_parent(w);
   git_oid oid;
   git_oid_fromstr(&oid, head->c_str());

@@ -88,10 +88,15 @@ fs::path first_existing(std::initializer_list<fs::path> candidates) {
 
 fs::path main_binary() {
   fs::path self = self_binary();
-  if (self.filename() != "ot-hook") return self;
+  if (self.filename() != "ot-hook" && self.filename() != "ot-server") return self;
   fs::path dir = self.parent_path();
   fs::path found = first_existing({dir / "git-opentraces", dir / ".." / ".." / "bin" / "git-opentraces"});
   return found.empty() ? fs::path("git-opentraces") : found;
+}
+
+fs::path server_binary() {
+  fs::path dir = main_binary().parent_path();
+  return first_existing({dir / "ot-server", dir / ".." / "libexec" / "git-opentraces" / "ot-server"});
 }
 
 fs::path agent_hook_binary() {

@@ -24,8 +24,13 @@ namespace ot::capture {
 
 // The running binary, symlinks resolved (/proc/self/exe).
 std::filesystem::path self_binary();
-// The full git-opentraces binary (self, unless this is the lean hook binary ot-hook).
+// The full git-opentraces binary (self, unless this is one of the helpers ot-hook or
+// ot-server).
 std::filesystem::path main_binary();
+// `ot-server`, which runs the two commands that need an HTTP server (serve,
+// capture-otlp) so the main binary does not load cpp-httplib and its TLS stack: beside
+// the main binary (build tree) or in <prefix>/libexec/git-opentraces/. Empty when absent.
+std::filesystem::path server_binary();
 // What agent hook commands run: the lean `ot-hook` shipped beside the main binary
 // (build tree: same directory; installed: <prefix>/libexec/git-opentraces/), which
 // starts in a fraction of the time; the main binary when ot-hook is absent.

@@ -69,15 +69,16 @@ std::string cherry_pick_source(const git::Repo& repo, const std::string& sha) {
 
 Result<std::set<std::string>> anchored_patch_ids(const git::Repo& repo, const std::string& rev, int max_commits) {
   std::set<std::string> out;
-  auto tip = git::notes_tip(repo);
-  if (!tip.ok()) return tip.error();
-  if (!*tip || max_commits <= 0) return out;
+  // One snapshot of the notes ref for all ancestors (read_note resolves the ref each time).
+  auto notes = git::NotesSnapshot::open(repo);
+  if (!notes.ok()) return notes.error();
+  if (notes->empty() || max_commits <= 0) return out;
   git::LogOptions lo;
   lo.max_commits = max_commits + 1;
   auto log = git::log_commits(repo, rev, lo);
   if (!log.ok()) return log.error();
   for (size_t i = 1; i < log->size(); ++i) {  // [0] is rev itself
-    auto note = git::read_note(repo, (*log)[i].sha);
+    auto note = notes->read((*log)[i].sha);
     if (!note.ok()) return note.error();
     if (!*note) continue;
     for (const auto& f : parse_note(**note).facts)

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <leveldb/db.h>
 
 #include "engine/util/time.h"
 #include "test_support.h"
@@ -252,4 +253,79 @@ TEST_CASE("bucket: a database LevelDB cannot open names the repair command", "[b
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().exit == ExitCode::kResource);
   CHECK(r.error().hint.find("bucket repair") != std::string::npos);
+}
+
+TEST_CASE("bucket: a long MANIFEST is replaced by a fresh one on open; data and later reuse are kept", "[bucket]") {
+  test::TempDir tmp;
+  auto dir = tmp.path / "bucket";
+  auto manifest = [&] {
+    std::ifstream in(dir / "CURRENT");
+    std::string name;
+    std::getline(in, name);
+    return name;
+  };
+  REQUIRE(open_at(dir)->put_record(test::make_record("t-m1")).ok());
+  std::string first = manifest();
+  REQUIRE_FALSE(first.empty());
+  // Every flush and compaction appends a version edit to the reused MANIFEST: grow it
+  // past 64 KiB (what a long ingest does), reopening now and then.
+  int rounds = 0;
+  while (std::filesystem::file_size(dir / first) <= 64 * 1024 && rounds < 5000) {
+    auto b = open_at(dir);
+    for (int i = 0; i < 5; ++i, ++rounds) {
+      // Long keys: each edit names its files' first and last keys, so few flushes suffice;
+      // the same two keys every time, so compactions merge them into one live file.
+      for (const char* k : {"zz/a", "zz/b"})
+        REQUIRE(b->debug_put_raw(k + std::string(2000, 'k'), std::to_string(rounds)).ok());
+      b->db_for_reading()->CompactRange(nullptr, nullptr);
+    }
+    REQUIRE(manifest() == first);  // reused while short
+  }
+  INFO(rounds << " flushes");
+  auto long_size = std::filesystem::file_size(dir / first);
+  REQUIRE(long_size > 64 * 1024);
+  {
+    auto b = open_at(dir);  // this open writes a fresh one
+    CHECK(b->get_record("t-m1").ok());
+    CHECK(b->put_record(test::make_record("t-m2")).ok());
+  }
+  std::string fresh = manifest();
+  CHECK(fresh != first);
+  CHECK_FALSE(std::filesystem::exists(dir / first));  // the old one is gone
+  CHECK(std::filesystem::file_size(dir / fresh) < long_size);  // a snapshot of the live files only
+  INFO("fresh " << std::filesystem::file_size(dir / fresh) << " bytes");
+  auto b = open_at(dir);
+  CHECK(manifest() == fresh);  // and reused again
+  auto st = b->status();
+  REQUIRE(st.ok());
+  CHECK((*st)["trace_count"] == 2);
+}
+
+TEST_CASE("bucket: a long write-ahead log is moved to a table on open, not replayed by every open", "[bucket]") {
+  test::TempDir tmp;
+  auto dir = tmp.path / "bucket";
+  auto log_bytes = [&] {
+    uint64_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.path().extension() == ".log") n += e.file_size();
+    return n;
+  };
+  int traces = 0;
+  {
+    auto b = open_at(dir);
+    while (log_bytes() <= 300 * 1024 && traces < 5000)
+      REQUIRE(b->put_record(test::make_record("t-log-" + std::to_string(traces++), 40)).ok());
+  }
+  INFO(log_bytes() << " bytes of log, " << traces << " traces");
+  REQUIRE(log_bytes() > 256 * 1024);  // below LevelDB's 4 MiB write buffer: still in the log
+  {
+    auto b = open_at(dir);  // moves it to a table
+    CHECK(b->get_record("t-log-0").ok());
+  }
+  CHECK(log_bytes() < 64 * 1024);
+  auto b = open_at(dir);
+  auto st = b->status();
+  REQUIRE(st.ok());
+  CHECK((*st)["trace_count"] == traces);
+  CHECK(b->get_record("t-log-" + std::to_string(traces - 1)).ok());
 }
