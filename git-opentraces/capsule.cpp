@@ -1,16 +1,21 @@
-// `git opentraces capsule create|preview|get|import|share|issue|replay|test`: one agent
+// `git opentraces capsule create|preview|get|import|share|issue|replay|test|verdict|watch`: one agent
 // episode as a privacy-bounded, reproducible package (docs/capsule.md). Engine: engine/capsule/.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <thread>
 
 #include "engine/bucket/bucket.h"
 #include "engine/capsule/create.h"
 #include "engine/capsule/import.h"
 #include "engine/capsule/issue.h"
 #include "engine/capsule/manifest.h"
+#include "engine/capsule/repo_pin.h"
 #include "engine/capsule/runner.h"
 #include "engine/capsule/share.h"
+#include "engine/capsule/verdict.h"
 #include "engine/util/process.h"
 #include "git-opentraces/cli.h"
 
@@ -311,6 +316,103 @@ void run_test(const TestArgs& a) {
   cli::say((v == "fixed" ? cli::green(v) : v == "reproduces" ? cli::red(v) : cli::yellow(v)) + ": " + r.value("reason", ""));
 }
 
+// The issue's repository when the reference does not name one: --repo, else the capsule's
+// GitHub remote (--capsule), else origin of the repository around the working directory.
+capsule::IssueRef issue_of(const std::string& ref, const std::string& repo, const json* capsule_doc) {
+  std::string dflt = repo;
+  if (dflt.empty() && capsule_doc) {
+    auto r = capsule::issue_repo(*capsule_doc, "");
+    if (r.ok()) dflt = *r;
+  }
+  if (dflt.empty()) {
+    auto pin = capsule::pin_repo(fs::current_path());
+    if (pin.ok()) dflt = capsule::github_repo_of(pin->remote_url);
+  }
+  return cli::unwrap(capsule::parse_issue_ref(ref, dflt));
+}
+
+struct VerdictArgs {
+  std::string issue, state, repo, capsule_ref, ref = "HEAD", note;
+  bool close = false;
+};
+
+void run_verdict(const VerdictArgs& a, bool ref_given) {
+  if (a.close && a.state != "fixed")
+    cli::fail(ExitCode::kUsage, "CONFLICTING_FLAGS", "capsule verdict", "--close closes the issue on a fixed verdict only, not " + a.state,
+              "drop --close, or pass --state fixed");
+  capsule::VerdictInput v;
+  v.state = a.state;
+  v.note = a.note;
+  std::optional<capsule::Capsule> cap;
+  if (!a.capsule_ref.empty()) {
+    cap = cli::unwrap(capsule::load_capsule(a.capsule_ref));
+    v.capsule_id = cap->doc.value("capsule_id", "");
+  }
+  // The commit the verdict was reached at: --ref in this repository (HEAD by default;
+  // outside a repository only an explicit --ref is an error).
+  auto pin = capsule::pin_repo(fs::current_path(), a.ref);
+  if (pin.ok()) {
+    v.ref_name = a.ref;
+    v.ref_commit = pin->commit;
+  } else if (ref_given || pin.error().code != "NOT_A_GIT_REPO") {
+    cli::fail(pin.error());
+  }
+  capsule::IssueRef issue = issue_of(a.issue, a.repo, cap ? &cap->doc : nullptr);
+  std::string body = capsule::verdict_comment(v);
+  json posted = cli::unwrap(capsule::post_verdict(issue, body, a.close));
+  if (cli::globals().json) {
+    auto doc = cli::envelope(capsule::kVerdictSchema);
+    doc["repo"] = issue.repo;
+    doc["number"] = issue.number;
+    doc["verdict"] = v.state;
+    doc["capsule_id"] = v.capsule_id.empty() ? json() : json(v.capsule_id);
+    doc["ref"] = v.ref_commit.empty() ? json() : json(v.ref_commit);
+    doc["marker"] = capsule::verdict_marker(v);
+    doc["comment_url"] = posted["comment_url"];
+    doc["closed"] = posted["closed"];
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say(posted.value("comment_url", ""));
+  std::fprintf(stderr, "verdict %s posted on %s#%d%s\n", v.state.c_str(), issue.repo.c_str(), issue.number,
+               posted.value("closed", false) ? "; issue closed" : "");
+}
+
+struct WatchArgs {
+  std::string issue, repo;
+  int timeout = 0, interval = 30;
+};
+
+void run_watch(const WatchArgs& a) {
+  if (a.timeout < 0 || a.interval < 1)
+    cli::fail(ExitCode::kUsage, "INVALID_VALUE", "capsule watch", "--timeout must be 0 or more and --interval at least 1 second",
+              "for example --timeout 600 --interval 30");
+  capsule::IssueRef issue = issue_of(a.issue, a.repo, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::seconds(a.timeout);
+  json st;
+  int checks = 0;
+  for (;;) {
+    st = cli::unwrap(capsule::issue_status(issue));
+    ++checks;
+    if (st.value("unblocked", false) || std::chrono::steady_clock::now() + std::chrono::seconds(a.interval) > deadline) break;
+    std::this_thread::sleep_for(std::chrono::seconds(a.interval));
+  }
+  auto waited = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  if (cli::globals().json) {
+    auto doc = cli::envelope(capsule::kWatchSchema);
+    for (auto& [k, v] : st.items()) doc[k] = v;
+    doc["checks"] = checks;
+    doc["waited_s"] = waited;
+    cli::emit_json(doc);
+    return;
+  }
+  cli::say(st.value("unblocked", false) ? "UNBLOCKED" : "PENDING");
+  std::string verdict = st["verdict"].is_string() ? st["verdict"].get<std::string>() : "none";
+  std::fprintf(stderr, "%s#%d: %s, newest verdict %s (%d check(s), %lld s)\n", issue.repo.c_str(), issue.number,
+               st.value("state", "").c_str(), verdict.c_str(), checks, static_cast<long long>(waited));
+}
+
 }  // namespace
 
 void register_capsule(CLI::App& root) {
@@ -319,7 +421,8 @@ void register_capsule(CLI::App& root) {
                                  "  git opentraces capsule share .opentraces/capsules/cap_0123456789abcdef --publish --yes\n"
                                  "Exit codes: 0 ok; 1 declined; 2 bad input / precondition (no repo, no test command,\n"
                                  "newer capsule schema, INTERACTIVE_REQUIRED); 3 missing capsule, Hub or gh failure;\n"
-                                 "4 import conflict; 6 trace or step not found; 9 share/issue withheld (trace not cleared).");
+                                 "4 import conflict; 6 trace or step not found; 9 share/issue withheld (trace not cleared).\n"
+                                 "  git opentraces capsule verdict 42 --state fixed --capsule ./cap_0123456789abcdef --close");
   g->require_subcommand(1);
 
   auto ca = std::make_shared<CreateArgs>();
@@ -409,6 +512,34 @@ void register_capsule(CLI::App& root) {
   t->add_option("--timeout", ta->timeout, "seconds per run (default 180)");
   t->add_flag("--inherit-env", ta->inherit_env, "run with this environment instead of a minimal one");
   t->callback([ta] { run_test(*ta); });
+
+  auto va = std::make_shared<VerdictArgs>();
+  CLI::App* vd = cli::add_command(*g, "verdict", "Post a capsule's verdict on its GitHub issue (a marked comment; --close on fixed)",
+                                  "  git opentraces capsule verdict 42 --state fixed --capsule ./cap_0123456789abcdef --close\n"
+                                  "  git opentraces capsule verdict acme/widget#42 --state reproduces --ref main --note 'still fails on 3.12'\n"
+                                  "The repository: from the reference, --repo, the capsule's GitHub remote, or origin here.\n"
+                                  "Exit codes: 0 posted; 2 bad issue / state / --ref, --close without fixed, no repository;\n"
+                                  "3 gh missing or failing, capsule not found.");
+  vd->add_option("issue", va->issue, "issue number, owner/name#N or the issue URL")->required();
+  vd->add_option("--state", va->state, "fixed, reproduces or inconclusive")->required()->check(CLI::IsMember({"fixed", "reproduces", "inconclusive"}));
+  vd->add_option("--repo", va->repo, "GitHub owner/name (default: the capsule's GitHub remote, else origin here)");
+  vd->add_option("--capsule", va->capsule_ref, "the capsule the verdict is about (its id goes in the marker)");
+  CLI::Option* vref = vd->add_option("--ref", va->ref, "commit the verdict was reached at (default HEAD, when inside a repository)");
+  vd->add_option("--note", va->note, "text added to the comment");
+  vd->add_flag("--close", va->close, "close the issue (with --state fixed only)");
+  vd->callback([va, vref] { run_verdict(*va, vref->count() > 0); });
+
+  auto wa = std::make_shared<WatchArgs>();
+  CLI::App* w = cli::add_command(*g, "watch", "Read a capsule issue back until it is unblocked (newest verdict fixed, or closed)",
+                                 "  git opentraces capsule watch 42                        one check; prints UNBLOCKED or PENDING\n"
+                                 "  git opentraces capsule watch acme/widget#42 --timeout 600 --interval 30 --json\n"
+                                 "Exit codes: 0 (UNBLOCKED or PENDING: read stdout or .unblocked); 2 bad issue / values, no repository;\n"
+                                 "3 gh missing or failing.");
+  w->add_option("issue", wa->issue, "issue number, owner/name#N or the issue URL")->required();
+  w->add_option("--repo", wa->repo, "GitHub owner/name (default: origin here)");
+  w->add_option("--timeout", wa->timeout, "seconds to keep checking (default 0: check once)");
+  w->add_option("--interval", wa->interval, "seconds between checks (default 30)");
+  w->callback([wa] { run_watch(*wa); });
 }
 
 }  // namespace ot::cmd
