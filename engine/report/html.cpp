@@ -12,10 +12,15 @@ std::string esc(const ordered_json& v) {
   return html_escape(v.dump());
 }
 
+// Appends rather than inserts: GCC 12 -O2 warns (-Werror=restrict) on string::insert here.
 std::string thousands(int64_t v) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return v < 0 ? "-" + s : s;
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out = v < 0 ? "-" : "";
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 std::string count(const ordered_json& v) { return v.is_number() ? thousands(v.get<int64_t>()) : "—"; }
 std::string fixed(double v, int digits) {
