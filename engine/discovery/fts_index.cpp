@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/bucket/codec.h"
 #include "engine/discovery/tokenize.h"
 
 namespace ot::discovery {
@@ -124,6 +125,11 @@ bool get_varint(std::string_view& in, uint32_t& v) {
 }
 
 Result<IndexStats> read_index_stats(bucket::Txn& txn) { return read_stats_impl(txn); }
+
+Result<std::string> fts_value(std::string_view stored, std::string_view where) {
+  if (!stored.empty() && stored[0] == bucket::kRawFlag) return std::string(stored.substr(1));
+  return bucket::decode_value(stored, where);
+}
 
 std::string utf8_prefix(std::string_view s, size_t n) {
   if (s.size() <= n) return std::string(s);

@@ -56,6 +56,9 @@ struct Posting {
   std::array<uint32_t, kFieldCount> tf{}, len{};
 };
 std::string encode_posting(const Posting& p);
+// A stored d/fts value, decoded: derived values are small and stored raw (one flag byte),
+// but fall back to the bucket's codec for anything else. `where` names the key in errors.
+Result<std::string> fts_value(std::string_view stored, std::string_view where);
 // LEB128 varints (postings and packed segments).
 void put_varint(std::string& out, uint32_t v);
 bool get_varint(std::string_view& in, uint32_t& v);

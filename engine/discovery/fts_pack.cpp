@@ -48,11 +48,6 @@ Status walk(leveldb::DB* db, const std::string& prefix, Fn&& fn) {
   return ok_status();
 }
 
-Result<std::string> plain(std::string_view stored, const std::string& where) {
-  if (!stored.empty() && stored[0] == bucket::kRawFlag) return std::string(stored.substr(1));
-  return bucket::decode_value(stored, where);
-}
-
 // One term's segments as stored: number → chunk keys (in order).
 struct Segment {
   int64_t number = 0;
@@ -79,7 +74,7 @@ class Packer {
     OT_TRY_STATUS(txn_.commit(false));
 
     OT_TRY_STATUS(walk(db_, fts_keys::kGonePrefix, [&](std::string_view trace, std::string_view v) {
-      auto p = plain(v, fts_keys::kGonePrefix);
+      auto p = fts_value(v, fts_keys::kGonePrefix);
       gone_[std::string(trace)] = p.ok() ? std::atoll(p->c_str()) : 0;
       return true;
     }));
@@ -98,7 +93,7 @@ class Packer {
         loose.clear();
       }
       std::string key = fts_keys::kLoosePrefix + std::string(rest);
-      auto p = plain(v, key);
+      auto p = fts_value(v, key);
       if (p.ok()) loose.push_back({std::string(rest.substr(slash + 1)), std::move(p).value()});
       txn_.del(key);
       report_.loose_postings++;
@@ -153,7 +148,7 @@ class Packer {
       std::string stored;
       leveldb::Status s = db_->Get(leveldb::ReadOptions(), key, &stored);
       if (!s.ok()) return io_error(s);
-      auto chunk = plain(stored, key);
+      auto chunk = fts_value(stored, key);
       if (!chunk.ok()) return chunk.error();
       bool good = for_each_packed_entry(*chunk, [&](std::string_view id, std::string_view posting) {
         if (is_void(id, seg.number)) {
@@ -249,6 +244,15 @@ class Packer {
 
 }  // namespace
 
+Result<int64_t> count_gone(leveldb::DB* db) {
+  int64_t n = 0;
+  OT_TRY_STATUS(walk(db, fts_keys::kGonePrefix, [&](std::string_view, std::string_view) {
+    ++n;
+    return true;
+  }));
+  return n;
+}
+
 void append_packed_entry(std::string& chunk, std::string_view trace, std::string_view posting) {
   put_varint(chunk, static_cast<uint32_t>(trace.size()));
   chunk.append(trace);
@@ -296,11 +300,11 @@ Result<std::optional<PackReport>> fts_pack_if_due(bucket::Bucket& bucket) {
   if (!stats.ok()) return stats.error();
   if (!index_version_readable(stats->version)) return std::optional<PackReport>();
   int64_t gone = 0;
-  if (stats->segment > 0)
-    OT_TRY_STATUS(walk(bucket.db_for_reading(), fts_keys::kGonePrefix, [&](std::string_view, std::string_view) {
-      ++gone;
-      return true;
-    }));
+  if (stats->segment > 0) {
+    auto n = count_gone(bucket.db_for_reading());
+    if (!n.ok()) return n.error();
+    gone = *n;
+  }
   bool full = gone > std::max<int64_t>(100, stats->docs / 10);
   bool due = stats->loose >= kAutoPackMinLoose && stats->loose * 8 >= stats->docs;
   if (!due && !full) return std::optional<PackReport>();

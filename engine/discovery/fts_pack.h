@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include <leveldb/db.h>
+
 #include "engine/bucket/bucket.h"
 #include "engine/discovery/fts_index.h"
 #include "engine/util/json.h"
@@ -46,6 +48,9 @@ Result<PackReport> fts_pack(bucket::Bucket& bucket, bool full);
 // Packs when due (see kAutoPackMinLoose; a full pack when gone markers exceed 1/10 of the
 // traces). nullopt when nothing was due.
 Result<std::optional<PackReport>> fts_pack_if_due(bucket::Bucket& bucket);
+
+// Traces carrying a gone marker (void packed entries somewhere).
+Result<int64_t> count_gone(leveldb::DB* db);
 
 // Segment chunk entries: varint id length, id, varint posting length, posting (encode_posting).
 void append_packed_entry(std::string& chunk, std::string_view trace, std::string_view posting);

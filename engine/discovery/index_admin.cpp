@@ -71,12 +71,9 @@ Result<ordered_json> index_status(const bucket::Bucket& b) {
   out["approx_bytes"] = bytes;
   out["loose_traces"] = s.loose;
   out["next_segment"] = s.segment;
-  int64_t gone = 0;
-  {
-    std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions()));
-    for (it->Seek(fts_keys::kGonePrefix); it->Valid() && it->key().starts_with(fts_keys::kGonePrefix); it->Next()) ++gone;
-  }
-  out["gone_traces"] = gone;
+  auto gone = count_gone(db);
+  if (!gone.ok()) return gone.error();
+  out["gone_traces"] = *gone;
   out["fields"] = json::array();
   for (int f = 0; f < kFieldCount; ++f) out["fields"].push_back({{"name", field_name(f)}, {"weight", field_weight(f)}});
   return out;

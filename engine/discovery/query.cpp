@@ -97,10 +97,9 @@ class Reader {
 
 // Values of the derived keys are tiny and stored raw; fall back to the codec otherwise.
 std::optional<std::string> plain_value(std::string_view stored) {
-  if (!stored.empty() && stored[0] == bucket::kRawFlag) return std::string(stored.substr(1));
-  auto d = bucket::decode_value(stored, "d/fts");
-  if (!d.ok()) return std::nullopt;
-  return std::move(d).value();
+  auto v = fts_value(stored, "d/fts");
+  if (!v.ok()) return std::nullopt;
+  return std::move(v).value();
 }
 
 // Trace ids copied out of LevelDB keys, back to back in fixed blocks, so a query over

@@ -11,6 +11,7 @@
 
 #include "../bucket/test_support.h"
 #include "engine/bucket/bucket.h"
+#include "engine/discovery/query.h"
 
 namespace ot::discovery::test {
 
@@ -35,6 +36,14 @@ inline std::map<std::string, std::string> ingest_fixtures(bucket::Bucket& b) {
     ids[f.path.stem().string()] = f.put->trace_id;
   }
   return ids;
+}
+
+// A text query for `terms` (the other options at their defaults).
+inline QueryOptions text_query(std::vector<std::string> terms, int limit = 20) {
+  QueryOptions o;
+  o.terms = std::move(terms);
+  o.limit = limit;
+  return o;
 }
 
 // Every key (and raw value) under `prefix`.

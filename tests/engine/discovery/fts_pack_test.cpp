@@ -14,12 +14,7 @@ using ot::bucket::test::TempDir;
 
 namespace {
 
-QueryOptions text(std::vector<std::string> terms) {
-  QueryOptions o;
-  o.terms = std::move(terms);
-  o.limit = 100;
-  return o;
-}
+QueryOptions text(std::vector<std::string> terms) { return test::text_query(std::move(terms), 100); }
 
 // A query's answer without its diagnostics (keys read and time differ by design).
 ordered_json answer(bucket::Bucket& b, const QueryOptions& o) {

@@ -16,11 +16,7 @@ using ot::bucket::test::make_record;
 
 namespace {
 
-QueryOptions text(std::vector<std::string> terms) {
-  QueryOptions o;
-  o.terms = std::move(terms);
-  return o;
-}
+QueryOptions text(std::vector<std::string> terms) { return test::text_query(std::move(terms)); }
 
 std::vector<std::string> ids_of(const ordered_json& out) {
   std::vector<std::string> ids;
